@@ -1,0 +1,90 @@
+// Package testenv gates tests on what the machine offers (root, BPF, the
+// reference bpftrace binary). Outside CI a missing facility skips the test;
+// under CI (CI=true) it fails it, so that a kernel test can never pass by
+// silently not running.
+package testenv
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"testing"
+)
+
+// InCI reports whether the tests run under CI (CI=true in the environment).
+func InCI() bool {
+	v := os.Getenv("CI")
+	return v == "true" || v == "1"
+}
+
+// skip skips the test, or fails it under CI.
+func skip(t testing.TB, why string) {
+	t.Helper()
+	if InCI() {
+		t.Fatalf("required facility missing under CI: %s", why)
+		return
+	}
+	t.Skip(why)
+}
+
+// Bpftrace is the reference bpftrace binary.
+const Bpftrace = "/usr/bin/bpftrace"
+
+// RequireBpftrace returns the path of the reference bpftrace binary, or
+// skips the test (fails it under CI) when it is not installed.
+func RequireBpftrace(t testing.TB) string {
+	t.Helper()
+	if _, err := os.Stat(Bpftrace); err != nil {
+		skip(t, "bpftrace is not installed (apt-get install bpftrace)")
+	}
+	return Bpftrace
+}
+
+// ClassicTools returns the paths of the classic bpftrace tools that Debian's
+// bpftrace package installs as /usr/sbin/*.bt, or skips the test (fails it
+// under CI) when there are none.
+func ClassicTools(t testing.TB) []string {
+	t.Helper()
+	files, _ := filepath.Glob("/usr/sbin/*.bt")
+	if len(files) == 0 {
+		skip(t, "no classic tools in /usr/sbin/*.bt (apt-get install bpftrace)")
+	}
+	return files
+}
+
+var (
+	bpfOnce sync.Once
+	bpfErr  string
+)
+
+// RequireBPF skips the test (fails it under CI) unless the process runs as
+// root on a kernel with BPF: the checks a kernel test needs before loading
+// programs.
+func RequireBPF(t testing.TB) {
+	t.Helper()
+	bpfOnce.Do(func() {
+		switch {
+		case os.Geteuid() != 0:
+			bpfErr = "kernel test needs root"
+		default:
+			if _, err := os.Stat("/sys/kernel/btf/vmlinux"); err != nil {
+				bpfErr = "kernel has no BTF at /sys/kernel/btf/vmlinux"
+			}
+		}
+	})
+	if bpfErr != "" {
+		skip(t, bpfErr)
+	}
+}
+
+// RequireTool skips the test (fails it under CI) unless the named program
+// is on PATH, and returns its path.
+func RequireTool(t testing.TB, name string) string {
+	t.Helper()
+	p, err := exec.LookPath(name)
+	if err != nil {
+		skip(t, name+" is not on PATH")
+	}
+	return p
+}

@@ -1,0 +1,40 @@
+package testenv
+
+import "testing"
+
+func TestInCI(t *testing.T) {
+	for _, c := range []struct {
+		v    string
+		want bool
+	}{{"true", true}, {"1", true}, {"", false}, {"false", false}} {
+		t.Setenv("CI", c.v)
+		if got := InCI(); got != c.want {
+			t.Errorf("CI=%q: InCI() = %v, want %v", c.v, got, c.want)
+		}
+	}
+}
+
+// fakeTB records whether a gate skipped or failed.
+type fakeTB struct {
+	testing.TB
+	skipped, failed bool
+}
+
+func (f *fakeTB) Helper()               {}
+func (f *fakeTB) Skip(...any)           { f.skipped = true }
+func (f *fakeTB) Fatalf(string, ...any) { f.failed = true }
+
+func TestSkipFailsUnderCI(t *testing.T) {
+	t.Setenv("CI", "true")
+	f := &fakeTB{}
+	skip(f, "x")
+	if !f.failed || f.skipped {
+		t.Fatalf("under CI: failed=%v skipped=%v, want a failure", f.failed, f.skipped)
+	}
+	t.Setenv("CI", "")
+	f = &fakeTB{}
+	skip(f, "x")
+	if f.failed || !f.skipped {
+		t.Fatalf("outside CI: failed=%v skipped=%v, want a skip", f.failed, f.skipped)
+	}
+}
