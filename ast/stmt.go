@@ -98,3 +98,10 @@ func (*UnrollStmt) stmtNode()  {}
 func (*WhileStmt) stmtNode()   {}
 func (*ForStmt) stmtNode()     {}
 func (*JumpStmt) stmtNode()    {}
+
+// stmtNode makes a *Block usable as IfStmt.Else, as documented there.
+func (*Block) stmtNode() {}
+
+// stmtNode makes an *Import usable as a statement: `import "x";` inside a
+// block (v0.26).
+func (*Import) stmtNode() {}
