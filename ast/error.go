@@ -80,14 +80,12 @@ func (l ErrorList) Less(i, j int) bool {
 	if l[i].Filename != l[j].Filename {
 		return l[i].Filename < l[j].Filename
 	}
-	if a.Offset != b.Offset {
-		return a.Offset < b.Offset
-	}
-	return l[i].Msg < l[j].Msg
+	return a.Offset < b.Offset
 }
 
-// Sort orders the list by position (stable for equal positions) and caps it
-// at MaxErrors.
+// Sort orders the list by position and caps it at MaxErrors. Entries at the
+// same position keep the order they were added in, as bpftrace reports them
+// (a lexical error before the syntax error it causes).
 func (l *ErrorList) Sort() {
 	sort.Stable(*l)
 	if len(*l) > MaxErrors {
