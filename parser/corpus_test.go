@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gobpftrace/gobpftrace/ast"
 	"github.com/gobpftrace/gobpftrace/internal/testenv"
+	"github.com/gobpftrace/gobpftrace/internal/txtar"
 )
 
 func classicTools(tb testing.TB) map[string]string {
@@ -72,6 +72,18 @@ func FuzzParse(f *testing.F) {
 			return nil
 		})
 	}
+	archives, _ := filepath.Glob("testdata/errors/*.txtar")
+	for _, path := range archives {
+		a, err := txtar.ParseFile(path)
+		if err != nil {
+			f.Fatal(err)
+		}
+		for _, file := range a.Files {
+			if strings.HasSuffix(file.Name, ".bt") {
+				seeds = append(seeds, string(file.Data))
+			}
+		}
+	}
 	for _, s := range seeds {
 		f.Add(s)
 	}
@@ -79,5 +91,3 @@ func FuzzParse(f *testing.F) {
 		checkInvariants(t, src)
 	})
 }
-
-var _ = ast.MaxErrors
