@@ -1,6 +1,7 @@
 package lexer
 
 import (
+	"sort"
 	"strings"
 
 	"github.com/gobpftrace/gobpftrace/ast"
@@ -15,8 +16,8 @@ type scanner struct {
 	off  int
 	lead int // start of the current run of non-blank text
 
-	// position cache for pos(): line and line start of cacheOff.
-	cacheOff, cacheLine, cacheLineStart int
+	// lineStarts[i] is the offset where line i+1 starts, for pos().
+	lineStarts []int
 
 	top      bool   // at the start of a top-level item
 	depth    int    // brace depth in normal mode
@@ -31,7 +32,7 @@ type scanner struct {
 
 // Scan tokenizes a whole script.
 func Scan(filename, src string) *Result {
-	s := &scanner{file: filename, src: src, cacheLine: 1, top: true, res: &Result{}}
+	s := &scanner{file: filename, src: src, top: true, res: &Result{}, lineStarts: lineStarts(src)}
 	s.res.Tokens = make([]Token, 0, len(src)/4+2)
 	s.shebang()
 	for {
@@ -50,30 +51,26 @@ func Scan(filename, src string) *Result {
 	return s.res
 }
 
-// pos converts a byte offset to a position. Lookups move a cached line
-// forwards or backwards, so nearby queries are cheap in either direction.
+// lineStarts returns the offset of the first byte of every line.
+func lineStarts(src string) []int {
+	starts := make([]int, 1, 1+strings.Count(src, "\n"))
+	for i := 0; i < len(src); i++ {
+		if src[i] == '\n' {
+			starts = append(starts, i+1)
+		}
+	}
+	return starts
+}
+
+// pos converts a byte offset to a position by binary search over the line
+// starts, so that it costs O(log lines) whatever the order of the queries
+// (a token's lead lies behind its start, on long lines too).
 func (s *scanner) pos(off int) ast.Pos {
 	if off > len(s.src) {
 		off = len(s.src)
 	}
-	for off < s.cacheLineStart {
-		// Step back one line.
-		s.cacheLine--
-		j := strings.LastIndexByte(s.src[:s.cacheLineStart-1], '\n')
-		s.cacheLineStart = j + 1
-		s.cacheOff = s.cacheLineStart
-	}
-	if off < s.cacheOff {
-		s.cacheOff = s.cacheLineStart
-	}
-	for i := s.cacheOff; i < off; i++ {
-		if s.src[i] == '\n' {
-			s.cacheLine++
-			s.cacheLineStart = i + 1
-		}
-	}
-	s.cacheOff = off
-	return ast.Pos{Offset: off, Line: s.cacheLine, Col: off - s.cacheLineStart + 1}
+	line := sort.Search(len(s.lineStarts), func(i int) bool { return s.lineStarts[i] > off })
+	return ast.Pos{Offset: off, Line: line, Col: off - s.lineStarts[line-1] + 1}
 }
 
 func (s *scanner) span(start, end int) ast.Span {
