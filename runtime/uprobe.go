@@ -1,0 +1,203 @@
+package runtime
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/cilium/ebpf"
+	"github.com/cilium/ebpf/features"
+	"github.com/cilium/ebpf/link"
+
+	"github.com/gobpftrace/gobpftrace/symtab"
+)
+
+// haveUprobeMulti reports whether the kernel has uprobe_multi links
+// (Linux ≥ 6.6): one link for many functions of a binary.
+func haveUprobeMulti() bool { return features.HaveBPFLinkUprobeMulti() == nil }
+
+// UprobeTarget is one resolved uprobe location: a file offset in Path.
+type UprobeTarget struct {
+	Symbol string // "" for a raw address
+	Offset uint64 // file offset, as the kernel wants it
+}
+
+// ResolveUprobe turns a uprobe Probe into file offsets: each symbol looked
+// up in the binary's symbol table (.symtab, .dynsym or .gopclntab) plus
+// p.Offset, or p.Address (a link-time virtual address) when there are no
+// symbols. With a PID and no Path, the binary is /proc/PID/exe.
+func ResolveUprobe(p Probe) (string, []UprobeTarget, error) {
+	path := p.Path
+	if path == "" {
+		if p.PID == 0 {
+			return "", nil, errors.New("uprobe needs a binary path or a PID")
+		}
+		path = "/proc/" + strconv.Itoa(p.PID) + "/exe"
+	}
+	tab, err := symbols(path)
+	if err != nil {
+		return "", nil, err
+	}
+	if len(p.Symbols) == 0 {
+		if p.Address == 0 {
+			return "", nil, errors.New("uprobe needs a symbol or an address")
+		}
+		off, err := tab.FileOffset(p.Address + p.Offset)
+		if err != nil {
+			return "", nil, err
+		}
+		return path, []UprobeTarget{{Offset: off}}, nil
+	}
+	out := make([]UprobeTarget, 0, len(p.Symbols))
+	for _, name := range p.Symbols {
+		sym, ok := tab.Lookup(name)
+		if !ok {
+			return "", nil, fmt.Errorf("symbol %q not found in %s", name, path)
+		}
+		if sym.Size > 0 && p.Offset >= sym.Size {
+			return "", nil, fmt.Errorf("offset %d is beyond the end of %s (size %d)", p.Offset, name, sym.Size)
+		}
+		off, err := tab.FileOffset(sym.Addr + p.Offset)
+		if err != nil {
+			return "", nil, fmt.Errorf("%s: %w", name, err)
+		}
+		out = append(out, UprobeTarget{Symbol: name, Offset: off})
+	}
+	return path, out, nil
+}
+
+// symtabs caches symbol tables by path for the life of the process; a
+// rebuilt binary (new size or mtime) is read again.
+var symtabs sync.Map // path → cachedTable
+
+type cachedTable struct {
+	stamp string
+	tab   *symtab.Table
+}
+
+func symbols(path string) (*symtab.Table, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	stamp := fmt.Sprintf("%d/%d", fi.Size(), fi.ModTime().UnixNano())
+	if c, ok := symtabs.Load(path); ok && c.(cachedTable).stamp == stamp {
+		return c.(cachedTable).tab, nil
+	}
+	tab, err := symtab.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	symtabs.Store(path, cachedTable{stamp, tab})
+	return tab, nil
+}
+
+// ExpandSymbols returns the function names in the binary at path that
+// match pattern, where '*' matches any run of characters (bpftrace's
+// wildcard), in address order without duplicates.
+func ExpandSymbols(path, pattern string) ([]string, error) {
+	tab, err := symbols(path)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range tab.Symbols() {
+		if !seen[s.Name] && wildcardMatch(pattern, s.Name) {
+			seen[s.Name] = true
+			out = append(out, s.Name)
+		}
+	}
+	return out, nil
+}
+
+// wildcardMatch matches s against a pattern where '*' is any run of
+// characters and every other character is literal.
+func wildcardMatch(pattern, s string) bool {
+	parts := strings.Split(pattern, "*")
+	if len(parts) == 1 {
+		return pattern == s
+	}
+	if !strings.HasPrefix(s, parts[0]) {
+		return false
+	}
+	s = s[len(parts[0]):]
+	last := parts[len(parts)-1]
+	for _, mid := range parts[1 : len(parts)-1] {
+		i := strings.Index(s, mid)
+		if i < 0 {
+			return false
+		}
+		s = s[i+len(mid):]
+	}
+	return len(s) >= len(last) && strings.HasSuffix(s, last)
+}
+
+// attachUprobe attaches prog to every target of p: with one uprobe_multi
+// link when the kernel has them, else (or when that fails) with one
+// perf-event uprobe per target.
+func attachUprobe(t target, p Probe) ([]io.Closer, error) {
+	prog := t.prog
+	path, targets, err := ResolveUprobe(p)
+	if err != nil {
+		return nil, err
+	}
+	ex, err := link.OpenExecutable(path)
+	if err != nil {
+		return nil, err
+	}
+	ret := p.Provider == Uretprobe
+	if haveUprobeMulti() {
+		l, merr := uprobeMulti(ex, prog, targets, p.PID, ret)
+		if merr == nil {
+			return []io.Closer{l}, nil
+		}
+		// A program loaded without AttachTraceUprobeMulti fails here and
+		// attaches below; one loaded with it cannot attach to a perf
+		// event, so the fallback uses its plain twin.
+		if t.plain != nil {
+			if twin, err := t.plain(); err == nil {
+				prog = twin
+			}
+		}
+	}
+	return uprobeEach(ex, prog, targets, p.PID, ret)
+}
+
+func uprobeMulti(ex *link.Executable, prog *ebpf.Program, targets []UprobeTarget, pid int, ret bool) (link.Link, error) {
+	opts := &link.UprobeMultiOptions{PID: uint32(pid)}
+	for _, t := range targets {
+		opts.Addresses = append(opts.Addresses, t.Offset)
+	}
+	if ret {
+		return ex.UretprobeMulti(nil, prog, opts)
+	}
+	return ex.UprobeMulti(nil, prog, opts)
+}
+
+func uprobeEach(ex *link.Executable, prog *ebpf.Program, targets []UprobeTarget, pid int, ret bool) ([]io.Closer, error) {
+	out := make([]io.Closer, 0, len(targets))
+	for _, t := range targets {
+		opts := &link.UprobeOptions{Address: t.Offset, PID: pid}
+		var l link.Link
+		var err error
+		if ret {
+			l, err = ex.Uretprobe("", prog, opts)
+		} else {
+			l, err = ex.Uprobe("", prog, opts)
+		}
+		if err != nil {
+			closeAll(out)
+			if t.Symbol != "" {
+				return nil, fmt.Errorf("%s: %w", t.Symbol, err)
+			}
+			return nil, err
+		}
+		out = append(out, l)
+	}
+	return out, nil
+}
