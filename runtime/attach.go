@@ -126,7 +126,7 @@ func ProgramType(p Provider) (ebpf.ProgramType, ebpf.AttachType, error) {
 // Attach attaches the program that the spec called prog at p. BEGIN runs
 // the program once, now; END records it for Stop. Everything attached is
 // detached by Stop and Close.
-func (s *Session) Attach(prog string, p Probe) error {
+func (s *Objects) Attach(prog string, p Probe) error {
 	pr := s.Program(prog)
 	if pr == nil {
 		return fmt.Errorf("%s: no program %q in the session", p, prog)
@@ -136,11 +136,11 @@ func (s *Session) Attach(prog string, p Probe) error {
 
 // AttachProgram is Attach for a program given directly; the session does
 // not take ownership of pr.
-func (s *Session) AttachProgram(pr *ebpf.Program, p Probe) error {
+func (s *Objects) AttachProgram(pr *ebpf.Program, p Probe) error {
 	return s.attach(target{prog: pr}, p)
 }
 
-func (s *Session) attach(t target, p Probe) error {
+func (s *Objects) attach(t target, p Probe) error {
 	pr := t.prog
 	switch p.Provider {
 	case Begin:

@@ -70,7 +70,7 @@ func NewEventReader(ring, lost *ebpf.Map, opts *ReaderOptions) (*EventReader, er
 
 // Events opens an EventReader on the session's maps ring and lost (lost
 // may be ""); the session closes it.
-func (s *Session) Events(ring, lost string, opts *ReaderOptions) (*EventReader, error) {
+func (s *Objects) Events(ring, lost string, opts *ReaderOptions) (*EventReader, error) {
 	rm := s.Map(ring)
 	if rm == nil {
 		return nil, fmt.Errorf("no map %q in the session", ring)
@@ -110,7 +110,7 @@ func EventID(rec []byte) (uint64, bool) {
 // only valid during the call. Nothing waits in the ring longer than the poll
 // interval, even when written with BPF_RB_NO_WAKEUP.
 //
-// To lose nothing at exit: cancel ctx, Session.Stop (detach, run END), then
+// To lose nothing at exit: cancel ctx, Objects.Stop (detach, run END), then
 // Drain once more for what END and the last probe hits wrote.
 func (r *EventReader) Poll(ctx context.Context, fn func(rec []byte) error) error {
 	r.mu.Lock()

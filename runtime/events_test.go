@@ -15,7 +15,7 @@ import (
 
 // ringSession loads emitSpec plus a program "one" that writes one record
 // with BPF_RB_NO_WAKEUP, and opens a reader on it.
-func ringSession(t *testing.T, ringSize uint32, n, threshold int32) (*Session, *EventReader) {
+func ringSession(t *testing.T, ringSize uint32, n, threshold int32) (*Objects, *EventReader) {
 	t.Helper()
 	spec := emitSpec(ebpf.RawTracepoint, ringSize, n, threshold)
 	spec.Programs["one"] = emitSpec(ebpf.RawTracepoint, ringSize, 1, 1<<30).Programs["emit"]
@@ -27,7 +27,7 @@ func ringSession(t *testing.T, ringSize uint32, n, threshold int32) (*Session, *
 	return s, r
 }
 
-func run(t testing.TB, s *Session, prog string) {
+func run(t testing.TB, s *Objects, prog string) {
 	t.Helper()
 	if _, err := RunOnce(s.Program(prog)); err != nil {
 		t.Fatal(err)
@@ -182,7 +182,7 @@ func BenchmarkRingbuf(b *testing.B) {
 		threshold int32
 	}{{"adaptive", -1}, {"nowakeup", ring / 4}} {
 		b.Run(m.name, func(b *testing.B) {
-			s, err := Load(emitSpec(ebpf.RawTracepoint, ring, per, m.threshold), nil)
+			s, err := LoadSpec(emitSpec(ebpf.RawTracepoint, ring, per, m.threshold), nil)
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -44,7 +44,7 @@ func counterInsns() asm.Instructions {
 }
 
 // count reads counts[0].
-func count(t testing.TB, s *Session) uint64 {
+func count(t testing.TB, s *Objects) uint64 {
 	t.Helper()
 	var v uint64
 	if err := s.Map("counts").Lookup(uint32(0), &v); err != nil {
@@ -245,9 +245,9 @@ func noLeaks(t *testing.T) {
 	})
 }
 
-func mustLoad(t *testing.T, spec *ebpf.CollectionSpec) *Session {
+func mustLoad(t *testing.T, spec *ebpf.CollectionSpec) *Objects {
 	t.Helper()
-	s, err := Load(spec, nil)
+	s, err := LoadSpec(spec, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

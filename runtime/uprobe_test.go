@@ -88,7 +88,7 @@ func fFuncs(t *testing.T, bin string) []string {
 }
 
 // TestUprobeMultiProgramOnPerfEvent checks the kernel fact behind
-// Session.plainTwin: a program loaded for uprobe_multi cannot attach as a
+// Objects.plainTwin: a program loaded for uprobe_multi cannot attach as a
 // classic perf-event uprobe, and its plain twin can, sharing the maps.
 func TestUprobeMultiProgramOnPerfEvent(t *testing.T) {
 	testenv.RequireBPF(t)

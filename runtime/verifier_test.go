@@ -28,7 +28,7 @@ func TestVerifierErrorIndex(t *testing.T) {
 			asm.Return(),
 		}},
 	}}
-	_, err := Load(spec, nil)
+	_, err := LoadSpec(spec, nil)
 	var ve *VerifierError
 	if !errors.As(err, &ve) {
 		t.Fatalf("Load = %v, want a *VerifierError", err)
@@ -84,7 +84,7 @@ func TestFailingOffset(t *testing.T) {
 // it after Close (so noLeaks can fail).
 func TestLoadedObjects(t *testing.T) {
 	testenv.RequireBPF(t)
-	s, err := Load(counterSpec(ebpf.RawTracepoint, ebpf.AttachNone), nil)
+	s, err := LoadSpec(counterSpec(ebpf.RawTracepoint, ebpf.AttachNone), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,7 +15,7 @@ import (
 	"github.com/cilium/ebpf/rlimit"
 )
 
-// NamePrefix starts the kernel name of every map and program a Session
+// NamePrefix starts the kernel name of every map and program an Objects
 // loads, so that leak checks (and bpftool users) can recognise ours.
 const NamePrefix = "gbt_"
 
@@ -23,10 +23,10 @@ const NamePrefix = "gbt_"
 // minus the terminating NUL).
 const maxObjName = 15
 
-// Session owns every map, program, link, perf event and reader created for
+// Objects owns every map, program, link, perf event and reader created for
 // one run of a compiled script. Close releases all of them; it is idempotent
 // and safe after a partial failure.
-type Session struct {
+type Objects struct {
 	mu      sync.Mutex
 	maps    map[string]*ebpf.Map
 	progs   map[string]*ebpf.Program
@@ -51,7 +51,7 @@ type LoadOptions struct {
 // new maps. Kernel names get NamePrefix. On failure everything created so
 // far is closed; a verifier rejection is returned as a *VerifierError that
 // points at the failing instruction.
-func Load(spec *ebpf.CollectionSpec, opts *LoadOptions) (*Session, error) {
+func LoadSpec(spec *ebpf.CollectionSpec, opts *LoadOptions) (*Objects, error) {
 	if opts == nil {
 		opts = &LoadOptions{}
 	}
@@ -59,7 +59,7 @@ func Load(spec *ebpf.CollectionSpec, opts *LoadOptions) (*Session, error) {
 	// memlock rlimit lifted. Failure here is not fatal on new kernels.
 	_ = rlimit.RemoveMemlock()
 
-	s := &Session{
+	s := &Objects{
 		maps:  map[string]*ebpf.Map{},
 		progs: map[string]*ebpf.Program{},
 		specs: map[string]*ebpf.ProgramSpec{},
@@ -72,7 +72,7 @@ func Load(spec *ebpf.CollectionSpec, opts *LoadOptions) (*Session, error) {
 	return s, nil
 }
 
-func (s *Session) load(spec *ebpf.CollectionSpec, opts *LoadOptions) error {
+func (s *Objects) load(spec *ebpf.CollectionSpec, opts *LoadOptions) error {
 	for _, name := range sortedKeys(spec.Maps) {
 		ms := spec.Maps[name].Copy()
 		ms.Name = KernelName(name)
@@ -105,7 +105,7 @@ func (s *Session) load(spec *ebpf.CollectionSpec, opts *LoadOptions) error {
 
 // plainTwin loads (once) program name again with no attach type, for an
 // attachment its own attach type does not allow; the session owns it.
-func (s *Session) plainTwin(name string) (*ebpf.Program, error) {
+func (s *Objects) plainTwin(name string) (*ebpf.Program, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if p, ok := s.twins[name]; ok {
@@ -148,14 +148,14 @@ func KernelName(name string) string {
 }
 
 // Map returns the map that the spec called name, or nil.
-func (s *Session) Map(name string) *ebpf.Map { return s.maps[name] }
+func (s *Objects) Map(name string) *ebpf.Map { return s.maps[name] }
 
 // Program returns the program that the spec called name, or nil.
-func (s *Session) Program(name string) *ebpf.Program { return s.progs[name] }
+func (s *Objects) Program(name string) *ebpf.Program { return s.progs[name] }
 
 // addLink records an attachment, or closes it at once if the session is
 // already stopped (so that a late attach cannot leak).
-func (s *Session) addLink(c io.Closer) error {
+func (s *Objects) addLink(c io.Closer) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.stopped {
@@ -169,7 +169,7 @@ func (s *Session) addLink(c io.Closer) error {
 // Stop detaches every probe, so no new event is produced, then runs the END
 // programs once. The maps, programs and readers stay open: drain the events
 // and print the maps, then Close. Stop is idempotent.
-func (s *Session) Stop() error {
+func (s *Objects) Stop() error {
 	s.mu.Lock()
 	if s.stopped {
 		s.mu.Unlock()
@@ -193,7 +193,7 @@ func (s *Session) Stop() error {
 // Close detaches everything and closes every reader, program and map of the
 // session. END programs do not run (call Stop first for that). Close is
 // idempotent and safe on a session that failed half way through loading.
-func (s *Session) Close() error {
+func (s *Objects) Close() error {
 	if s == nil {
 		return nil
 	}

@@ -44,7 +44,7 @@ func openFDs(t *testing.T) int {
 }
 
 // attachAll attaches every program of fullSpec and starts a reader.
-func attachAll(t *testing.T, s *Session, bin string) *EventReader {
+func attachAll(t *testing.T, s *Objects, bin string) *EventReader {
 	t.Helper()
 	for _, a := range []struct {
 		prog string
@@ -77,7 +77,7 @@ func TestCloseReleasesEverything(t *testing.T) {
 	EnsureTracefs()
 	fds := openFDs(t)
 	noLeaks(t)
-	s, err := Load(fullSpec(), nil)
+	s, err := LoadSpec(fullSpec(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -190,7 +190,7 @@ func TestLoadFailureLeaksNothing(t *testing.T) {
 	spec := fullSpec()
 	spec.Programs["zzz_bad"] = &ebpf.ProgramSpec{Type: ebpf.RawTracepoint, License: "GPL",
 		Instructions: asm.Instructions{asm.Mov.Reg(asm.R0, asm.R2), asm.Return()}}
-	s, err := Load(spec, nil)
+	s, err := LoadSpec(spec, nil)
 	if err == nil {
 		s.Close()
 		t.Fatal("loaded a program that reads an uninitialised register")
@@ -199,7 +199,7 @@ func TestLoadFailureLeaksNothing(t *testing.T) {
 	if !errors.As(err, &ve) || ve.Program != "zzz_bad" {
 		t.Fatalf("error %v, want a *VerifierError for zzz_bad", err)
 	}
-	var nilSession *Session
+	var nilSession *Objects
 	if err := nilSession.Close(); err != nil {
 		t.Fatal(err)
 	}
