@@ -191,7 +191,9 @@ func (s *scanner) number() {
 			e := s.digitsEnd(s.off + 1)
 			exp, eok := parseDec(s.src[s.off+1 : e])
 			s.off = e
-			for i := uint64(0); i < exp && ok && eok; i++ {
+			// v == 0 stays 0 whatever the exponent: stop early, so that
+			// `0e999999999999` costs nothing.
+			for i := uint64(0); i < exp && ok && eok && v != 0; i++ {
 				hi, lo := bits.Mul64(v, 10)
 				ok = hi == 0
 				v = lo
