@@ -1,0 +1,183 @@
+package types
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/gobpftrace/gobpftrace/symtab"
+)
+
+// Env supplies the facts about the host that the checker needs: which
+// binaries exist and what functions they contain. HostEnv reads the real
+// machine; tests use MapEnv.
+type Env interface {
+	// ResolveBinary turns a uprobe target as written into the path of an
+	// executable file: a path containing '/' must exist, a bare name is
+	// looked up in $PATH, and "" with pid > 0 means the executable of that
+	// process. The error is shown to the user after the attach point.
+	ResolveBinary(target string, pid int) (string, error)
+	// Binary returns the function symbols of the executable at path (a path
+	// ResolveBinary returned).
+	Binary(path string) (*Binary, error)
+}
+
+// Binary is what the checker knows about one executable.
+type Binary struct {
+	Path    string
+	IsGo    bool // a Go program (has .go.buildinfo): no kernel uretprobes
+	Symbols []symtab.Symbol
+}
+
+// Lookup returns the symbol with this exact name.
+func (b *Binary) Lookup(name string) (symtab.Symbol, bool) {
+	for _, s := range b.Symbols {
+		if s.Name == name {
+			return s, true
+		}
+	}
+	return symtab.Symbol{}, false
+}
+
+// Match returns the symbols whose names match the bpftrace wildcard pattern
+// (`*` matches any run of characters), sorted by name, without duplicates.
+func (b *Binary) Match(pattern string) []symtab.Symbol {
+	var out []symtab.Symbol
+	seen := map[string]bool{}
+	for _, s := range b.Symbols {
+		if !seen[s.Name] && wildcardMatch(pattern, s.Name) {
+			seen[s.Name] = true
+			out = append(out, s)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// hasWildcard reports whether s holds a bpftrace wildcard.
+func hasWildcard(s string) bool { return strings.ContainsAny(s, "*") }
+
+// wildcardMatch matches s against pattern, where `*` matches any run of
+// characters and every other character matches itself.
+func wildcardMatch(pattern, s string) bool {
+	parts := strings.Split(pattern, "*")
+	if len(parts) == 1 {
+		return pattern == s
+	}
+	if !strings.HasPrefix(s, parts[0]) {
+		return false
+	}
+	s = s[len(parts[0]):]
+	last := parts[len(parts)-1]
+	for _, p := range parts[1 : len(parts)-1] {
+		i := strings.Index(s, p)
+		if i < 0 {
+			return false
+		}
+		s = s[i+len(p):]
+	}
+	return strings.HasSuffix(s, last)
+}
+
+// HostEnv reads binaries from the local file system with symtab. It caches
+// what it read; the zero value is ready to use.
+type HostEnv struct {
+	mu    sync.Mutex
+	cache map[string]*Binary
+}
+
+// ResolveBinary implements Env.
+func (e *HostEnv) ResolveBinary(target string, pid int) (string, error) {
+	switch {
+	case target == "" && pid > 0:
+		p, err := os.Readlink(fmt.Sprintf("/proc/%d/exe", pid))
+		if err != nil {
+			return "", fmt.Errorf("cannot find the executable of pid %d", pid)
+		}
+		return p, nil
+	case target == "":
+		return "", errors.New("uprobe target file '' does not exist or is not executable")
+	case !strings.Contains(target, "/"):
+		p, err := exec.LookPath(target)
+		if err != nil {
+			return "", fmt.Errorf("uprobe target file '%s' does not exist or is not executable", target)
+		}
+		return p, nil
+	}
+	st, err := os.Stat(target)
+	if err != nil || st.IsDir() || (st.Mode().Perm()&0o111 == 0 && !isSharedLib(target)) {
+		return "", fmt.Errorf("uprobe target file '%s' does not exist or is not executable", target)
+	}
+	if abs, err := filepath.Abs(target); err == nil {
+		return abs, nil
+	}
+	return target, nil
+}
+
+func isSharedLib(path string) bool { return strings.Contains(filepath.Base(path), ".so") }
+
+// Binary implements Env.
+func (e *HostEnv) Binary(path string) (*Binary, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if b, ok := e.cache[path]; ok {
+		return b, nil
+	}
+	t, err := symtab.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	b := &Binary{Path: path, IsGo: t.IsGo, Symbols: t.Symbols()}
+	if e.cache == nil {
+		e.cache = map[string]*Binary{}
+	}
+	e.cache[path] = b
+	return b, nil
+}
+
+// MapEnv is an in-memory Env for tests: Binaries by path, and Exe giving the
+// executable of a pid. A bare name resolves to the binary whose base name it
+// is; "./x" resolves to "x" when that key exists.
+type MapEnv struct {
+	Binaries map[string]*Binary
+	Exe      map[int]string
+}
+
+// ResolveBinary implements Env.
+func (e *MapEnv) ResolveBinary(target string, pid int) (string, error) {
+	if target == "" && pid > 0 {
+		if p, ok := e.Exe[pid]; ok {
+			return p, nil
+		}
+		return "", fmt.Errorf("cannot find the executable of pid %d", pid)
+	}
+	if _, ok := e.Binaries[target]; ok {
+		return target, nil
+	}
+	if !strings.Contains(target, "/") {
+		keys := make([]string, 0, len(e.Binaries))
+		for k := range e.Binaries {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			if filepath.Base(k) == target {
+				return k, nil
+			}
+		}
+	}
+	return "", fmt.Errorf("uprobe target file '%s' does not exist or is not executable", target)
+}
+
+// Binary implements Env.
+func (e *MapEnv) Binary(path string) (*Binary, error) {
+	if b, ok := e.Binaries[path]; ok {
+		return b, nil
+	}
+	return nil, fmt.Errorf("%s: no such binary", path)
+}
