@@ -118,6 +118,7 @@ type Probe struct {
 	Name         string
 	AttachPoints []*AttachPoint
 	Pred         Expr
+	PredSpan     Span // `/ pred /`, slashes included, where bpftrace points predicate errors
 	Body         *Block
 }
 

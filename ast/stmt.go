@@ -21,6 +21,7 @@ type AssignStmt struct {
 	Target Expr
 	Op     string
 	Value  Expr
+	OpSpan Span // the operator token, where bpftrace points assignment errors
 }
 
 // LetStmt declares a scratch variable: `let $x;`, `let $x = v;`,

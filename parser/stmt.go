@@ -113,9 +113,9 @@ func (p *parser) stmt() (s ast.Stmt, needEnd bool) {
 		default:
 			p.syntaxError("}")
 		}
-		p.next()
+		opSpan := p.next().Span
 		v := p.expr()
-		return &ast.AssignStmt{Span: p.spanFrom(t), Target: x, Op: op.Value, Value: v}, true
+		return &ast.AssignStmt{Span: p.spanFrom(t), Target: x, Op: op.Value, Value: v, OpSpan: opSpan}, true
 	}
 	return &ast.ExprStmt{Span: p.spanFrom(t), X: x}, true
 }

@@ -116,12 +116,13 @@ func (p *parser) probe() ast.Decl {
 		p.fail(p.emptyRuleSpan(prevEnd, p.tok()), "unexpected end of file, expected {")
 	}
 	if p.isPunct("/") {
-		p.next()
+		open := p.next()
 		pr.Pred = p.expr()
 		if p.tok().Kind != lexer.EndPred {
 			p.syntaxError("end predicate")
 		}
 		p.next()
+		pr.PredSpan = p.spanFrom(open)
 	}
 	if !p.isPunct("{") {
 		p.syntaxError("{")

@@ -151,7 +151,7 @@ func (c *checker) run(probes []*ast.Probe, pinfos []*ProbeInfo) {
 			n := len(c.errs)
 			t := c.expr(p.Pred, useExpr)
 			if !t.IsNone() && t.Kind != Int && t.Kind != Pointer && len(c.errs) == n {
-				c.errorf(p.Pred.Range(), "Invalid type for predicate: %s", t.Kind)
+				c.errorf(p.PredSpan, "Invalid type for predicate: %s", t.Kind)
 			}
 		}
 		if p.Body != nil {

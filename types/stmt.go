@@ -100,37 +100,6 @@ func (c *checker) cond(e ast.Expr, what string) {
 	}
 }
 
-// assignOpSpan guesses the span of the `=` of an assignment, where bpftrace
-// 0.17 points its messages about assignments. The AST has no span for the
-// operator, so this assumes the usual spacing: `$x = v`, `$x=v`, `$x =v`.
-func assignOpSpan(s *ast.AssignStmt) ast.Span {
-	if s.Op != "=" {
-		return s.Span
-	}
-	te, v := s.Target.Range().End, s.Value.Range()
-	at := func(p ast.Pos, lead ast.Pos) ast.Span {
-		end := p
-		end.Offset++
-		end.Col++
-		return ast.Span{Lead: lead, Start: p, End: end}
-	}
-	if te.Line != v.Start.Line {
-		return s.Span
-	}
-	switch gap := v.Start.Offset - te.Offset; {
-	case gap <= 1:
-		return at(te, s.Target.Range().Lead)
-	case v.Lead.Offset > te.Offset && v.Lead.Offset < v.Start.Offset:
-		return at(v.Lead, v.Lead)
-	case gap == 2:
-		return at(te, s.Target.Range().Lead)
-	default:
-		p := te
-		p.Offset++
-		p.Col++
-		return at(p, p)
-	}
-}
 
 func (c *checker) assignVar(s *ast.AssignStmt, v *ast.Var) {
 	n := c.nerr()
@@ -143,9 +112,9 @@ func (c *checker) assignVar(s *ast.AssignStmt, v *ast.Var) {
 	c.uses = append(c.uses, v)
 	c.record(v, t)
 	if id, ok := s.Value.(*ast.Ident); ok && id.Name == "args" && c.singleProvider() == "uprobe" {
-		c.errorf(assignOpSpan(s), "args cannot be assigned to a variable")
+		c.errorf(s.OpSpan, "args cannot be assigned to a variable")
 	}
-	c.setVar(v.Name, t, assignOpSpan(s), s.Value.Range(), c.nerr() > n)
+	c.setVar(v.Name, t, s.OpSpan, s.Value.Range(), c.nerr() > n)
 }
 
 // setVar stores a value of type t into variable name.
@@ -221,7 +190,7 @@ func (c *checker) assignMap(s *ast.AssignStmt, m *ast.Map) {
 		c.record(m, t)
 		return
 	}
-	c.storeMap(m, t, assignOpSpan(s))
+	c.storeMap(m, t, s.OpSpan)
 	c.record(m, c.maps[m.Name].Value)
 }
 
