@@ -122,3 +122,8 @@ func appendKeys(dst []byte, keys []Value) []byte {
 	}
 	return append(dst, ']')
 }
+
+// AppendValue renders a value as print(value) and map values print it:
+// strings unquoted, tuples "(1, abc)", stacks on their own lines indented
+// by 8 spaces.
+func AppendValue(dst []byte, v *Value) []byte { return appendText(dst, v, 8, 1) }

@@ -175,6 +175,18 @@ func (t *Table) FileOffset(addr uint64) (uint64, error) {
 	return 0, fmt.Errorf("address %#x is not in an executable segment", addr)
 }
 
+// Address converts a file offset inside an executable segment back into
+// its link-time virtual address: the inverse of FileOffset, used to
+// symbolize a runtime address through /proc/PID/maps.
+func (t *Table) Address(off uint64) (uint64, bool) {
+	for _, p := range t.textSeg {
+		if off >= p.Off && off < p.Off+p.Filesz {
+			return off - p.Off + p.Vaddr, true
+		}
+	}
+	return 0, false
+}
+
 // Format renders addr as bpftrace prints a frame: `symbol+offset`, or the
 // bare hexadecimal address when no symbol covers it.
 func (t *Table) Format(addr uint64) string {

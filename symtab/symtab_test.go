@@ -103,6 +103,9 @@ func TestFileOffsetMatchesELF(t *testing.T) {
 	if got := raw[off : off+8]; string(got) != string(want) {
 		t.Fatalf("bytes at file offset %#x = % x, want % x", off, got, want)
 	}
+	if back, ok := tab.Address(off); !ok || back != s.Addr {
+		t.Fatalf("Address(FileOffset(%#x)) = %#x, %v", s.Addr, back, ok)
+	}
 	if _, err := tab.FileOffset(0); err == nil {
 		t.Fatal("FileOffset(0) succeeded")
 	}

@@ -100,7 +100,6 @@ func (c *checker) cond(e ast.Expr, what string) {
 	}
 }
 
-
 func (c *checker) assignVar(s *ast.AssignStmt, v *ast.Var) {
 	n := c.nerr()
 	var t *Type
