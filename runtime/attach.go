@@ -39,6 +39,10 @@ type Probe struct {
 	Provider Provider
 	Path     string
 	Symbols  []string
+	// Cookies, when set, holds one attach cookie per symbol (or one for an
+	// Address): the program reads it with bpf_get_attach_cookie to tell
+	// which of its targets fired.
+	Cookies  []uint64
 	Offset   uint64
 	Address  uint64
 	PID      int

@@ -24,6 +24,7 @@ func haveUprobeMulti() bool { return features.HaveBPFLinkUprobeMulti() == nil }
 type UprobeTarget struct {
 	Symbol string // "" for a raw address
 	Offset uint64 // file offset, as the kernel wants it
+	Cookie uint64 // the attach cookie (Probe.Cookies)
 }
 
 // ResolveUprobe turns a uprobe Probe into file offsets: each symbol looked
@@ -50,10 +51,10 @@ func ResolveUprobe(p Probe) (string, []UprobeTarget, error) {
 		if err != nil {
 			return "", nil, err
 		}
-		return path, []UprobeTarget{{Offset: off}}, nil
+		return path, []UprobeTarget{{Offset: off, Cookie: cookie(p, 0)}}, nil
 	}
 	out := make([]UprobeTarget, 0, len(p.Symbols))
-	for _, name := range p.Symbols {
+	for i, name := range p.Symbols {
 		sym, ok := tab.Lookup(name)
 		if !ok {
 			return "", nil, fmt.Errorf("symbol %q not found in %s", name, path)
@@ -65,9 +66,17 @@ func ResolveUprobe(p Probe) (string, []UprobeTarget, error) {
 		if err != nil {
 			return "", nil, fmt.Errorf("%s: %w", name, err)
 		}
-		out = append(out, UprobeTarget{Symbol: name, Offset: off})
+		out = append(out, UprobeTarget{Symbol: name, Offset: off, Cookie: cookie(p, i)})
 	}
 	return path, out, nil
+}
+
+// cookie returns the attach cookie of target i of p, 0 when none is set.
+func cookie(p Probe, i int) uint64 {
+	if i < len(p.Cookies) {
+		return p.Cookies[i]
+	}
+	return 0
 }
 
 // symtabs caches symbol tables by path for the life of the process; a
@@ -172,6 +181,7 @@ func uprobeMulti(ex *link.Executable, prog *ebpf.Program, targets []UprobeTarget
 	opts := &link.UprobeMultiOptions{PID: uint32(pid)}
 	for _, t := range targets {
 		opts.Addresses = append(opts.Addresses, t.Offset)
+		opts.Cookies = append(opts.Cookies, t.Cookie)
 	}
 	if ret {
 		return ex.UretprobeMulti(nil, prog, opts)
@@ -182,7 +192,7 @@ func uprobeMulti(ex *link.Executable, prog *ebpf.Program, targets []UprobeTarget
 func uprobeEach(ex *link.Executable, prog *ebpf.Program, targets []UprobeTarget, pid int, ret bool) ([]io.Closer, error) {
 	out := make([]io.Closer, 0, len(targets))
 	for _, t := range targets {
-		opts := &link.UprobeOptions{Address: t.Offset, PID: pid}
+		opts := &link.UprobeOptions{Address: t.Offset, PID: pid, Cookie: t.Cookie}
 		var l link.Link
 		var err error
 		if ret {

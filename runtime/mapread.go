@@ -1,0 +1,124 @@
+package runtime
+
+import (
+	"encoding/binary"
+	"fmt"
+
+	"github.com/cilium/ebpf"
+
+	"github.com/gobpftrace/gobpftrace/codegen"
+	"github.com/gobpftrace/gobpftrace/output"
+	"github.com/gobpftrace/gobpftrace/types"
+)
+
+// readMaps reads every script map for printing, in name order.
+func (s *Session) readMaps() ([]*output.Map, error) {
+	var out []*output.Map
+	for _, m := range s.prog.Maps {
+		if m.Role != codegen.RoleUser || m.User == nil {
+			continue
+		}
+		om, err := s.readMap(m)
+		if err != nil {
+			return out, err
+		}
+		out = append(out, om)
+	}
+	return out, nil
+}
+
+// readMap reads one script map: its keys decoded by the key types, per-CPU
+// aggregations merged.
+func (s *Session) readMap(m *codegen.Map) (*output.Map, error) {
+	em := s.objs.Map(m.Name)
+	if em == nil {
+		return nil, fmt.Errorf("map @%s was not loaded", m.User.Name)
+	}
+	info := m.User
+	om := &output.Map{Name: "@" + info.Name, Kind: outputKind(info.Value)}
+	var keyT *types.Type
+	if len(info.Keys) > 0 {
+		keyT = types.TupleOf(info.Keys...)
+	}
+	perCPU := em.Type() == ebpf.PerCPUHash || em.Type() == ebpf.PerCPUArray || em.Type() == ebpf.LRUCPUHash
+	key := make([]byte, em.KeySize())
+	it := em.Iterate()
+	for {
+		var e output.Entry
+		if perCPU {
+			var vals [][]byte
+			if !it.Next(&key, &vals) {
+				break
+			}
+			e.Value = mergePerCPU(info.Value, vals)
+		} else {
+			var val []byte
+			if !it.Next(&key, &val) {
+				break
+			}
+			e.Value = s.value(val, info.Value)
+		}
+		if keyT != nil {
+			e.Keys = make([]output.Value, len(keyT.Fields))
+			for i, f := range keyT.Fields {
+				e.Keys[i] = s.value(key[f.Offset:f.Offset+f.Type.Size], f.Type)
+			}
+		}
+		om.Entries = append(om.Entries, e)
+	}
+	if err := it.Err(); err != nil {
+		return nil, fmt.Errorf("reading @%s: %w", info.Name, err)
+	}
+	return om, nil
+}
+
+// outputKind maps a map's value type to the kind output sorts and prints
+// it by.
+func outputKind(t *types.Type) output.Kind {
+	switch t.Kind {
+	case types.Count:
+		return output.Count
+	case types.Sum:
+		return output.Sum
+	case types.Min:
+		return output.Min
+	case types.Max:
+		return output.Max
+	case types.Avg:
+		return output.Avg
+	case types.Stats:
+		return output.Stats
+	case types.Hist:
+		return output.Hist
+	case types.Lhist:
+		return output.Lhist
+	case types.String:
+		return output.String
+	case types.Tuple:
+		return output.Tuple
+	case types.Ustack:
+		return output.Ustack
+	case types.Kstack:
+		return output.Kstack
+	}
+	return output.Integer
+}
+
+// mergePerCPU merges the per-CPU values of count and sum maps: the
+// counters add up. Count is unsigned, sum keeps the sign of its argument.
+func mergePerCPU(t *types.Type, vals [][]byte) output.Value {
+	var total uint64
+	for _, v := range vals {
+		if len(v) >= 8 {
+			total += binary.LittleEndian.Uint64(v)
+		}
+	}
+	switch t.Kind {
+	case types.Count:
+		return output.Uint(total)
+	}
+	if t.Signed || t.Kind == types.Sum {
+		return output.Int(int64(total))
+	}
+	return output.Uint(total)
+}

@@ -1,0 +1,185 @@
+package runtime
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/gobpftrace/gobpftrace/output"
+	"github.com/gobpftrace/gobpftrace/symtab"
+)
+
+// symbolizer turns stack addresses into `symbol+offset` frames. Symbol
+// tables are read once per binary and kept for the session, and a process's
+// mappings are remembered the first time one of its stacks is seen, so
+// stacks still symbolize after the process exits (bpftrace 0.17 prints bare
+// addresses then).
+type symbolizer struct {
+	mu      sync.Mutex
+	tables  map[string]*symtab.Table // by path; nil when unreadable
+	procs   map[uint32][]mapping
+	ksyms   []ksym
+	kloaded bool
+}
+
+type mapping struct {
+	start, end, off uint64
+	path            string
+}
+
+type ksym struct {
+	addr uint64
+	name string
+}
+
+func newSymbolizer() *symbolizer {
+	return &symbolizer{tables: map[string]*symtab.Table{}, procs: map[uint32][]mapping{}}
+}
+
+// preload reads a binary's symbols now.
+func (s *symbolizer) preload(path string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.table(path)
+}
+
+func (s *symbolizer) table(path string) *symtab.Table {
+	t, ok := s.tables[path]
+	if !ok {
+		t, _ = symtab.Open(path)
+		s.tables[path] = t
+	}
+	return t
+}
+
+// user symbolizes the frames of a user stack of process pid.
+func (s *symbolizer) user(pid uint32, addrs []uint64) []output.Frame {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	maps, ok := s.procs[pid]
+	if !ok {
+		maps, _ = readMaps(pid)
+		s.procs[pid] = maps
+	}
+	frames := make([]output.Frame, len(addrs))
+	for i, a := range addrs {
+		frames[i] = s.userFrame(maps, a)
+	}
+	return frames
+}
+
+func (s *symbolizer) userFrame(maps []mapping, addr uint64) output.Frame {
+	f := output.Frame{Addr: addr}
+	for _, m := range maps {
+		if addr < m.start || addr >= m.end {
+			continue
+		}
+		t := s.table(m.path)
+		if t == nil {
+			return f
+		}
+		if v, ok := t.Address(addr - m.start + m.off); ok {
+			if sym, off, ok := t.Resolve(v); ok {
+				f.Symbol, f.Offset = sym.Name, off
+			}
+		}
+		return f
+	}
+	// The process is gone and its mappings were never read: try the
+	// traced binaries at their link-time addresses (non-PIE executables,
+	// which Go builds by default).
+	for _, t := range s.tables {
+		if t == nil {
+			continue
+		}
+		if sym, off, ok := t.Resolve(addr); ok {
+			f.Symbol, f.Offset = sym.Name, off
+			return f
+		}
+	}
+	return f
+}
+
+// readMaps reads the file-backed executable mappings of a process.
+func readMaps(pid uint32) ([]mapping, error) {
+	f, err := os.Open(fmt.Sprintf("/proc/%d/maps", pid))
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var out []mapping
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		// start-end perms offset dev inode path
+		fields := strings.Fields(sc.Text())
+		if len(fields) < 6 || !strings.Contains(fields[1], "x") || !strings.HasPrefix(fields[5], "/") {
+			continue
+		}
+		lo, hi, _ := strings.Cut(fields[0], "-")
+		start, err1 := strconv.ParseUint(lo, 16, 64)
+		end, err2 := strconv.ParseUint(hi, 16, 64)
+		off, err3 := strconv.ParseUint(fields[2], 16, 64)
+		if err1 != nil || err2 != nil || err3 != nil {
+			continue
+		}
+		path := fields[5]
+		// Read through the process's root so binaries in other mount
+		// namespaces resolve too.
+		if rooted := fmt.Sprintf("/proc/%d/root%s", pid, path); fileExists(rooted) {
+			path = rooted
+		}
+		out = append(out, mapping{start: start, end: end, off: off, path: path})
+	}
+	return out, sc.Err()
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}
+
+// kernel symbolizes kernel stack frames from /proc/kallsyms.
+func (s *symbolizer) kernel(addrs []uint64) []output.Frame {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.kloaded {
+		s.kloaded = true
+		s.ksyms = readKallsyms()
+	}
+	frames := make([]output.Frame, len(addrs))
+	for i, a := range addrs {
+		frames[i].Addr = a
+		j := sort.Search(len(s.ksyms), func(j int) bool { return s.ksyms[j].addr > a }) - 1
+		if j >= 0 {
+			frames[i].Symbol, frames[i].Offset = s.ksyms[j].name, a-s.ksyms[j].addr
+		}
+	}
+	return frames
+}
+
+func readKallsyms() []ksym {
+	f, err := os.Open("/proc/kallsyms")
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	var out []ksym
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		fields := strings.Fields(sc.Text())
+		if len(fields) < 3 || (fields[1] != "t" && fields[1] != "T") {
+			continue
+		}
+		a, err := strconv.ParseUint(fields[0], 16, 64)
+		if err != nil || a == 0 {
+			continue
+		}
+		out = append(out, ksym{addr: a, name: fields[2]})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].addr < out[j].addr })
+	return out
+}
