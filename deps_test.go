@@ -21,9 +21,10 @@ var allowedDeps = map[string][]string{
 	"runtime":          {"ast", "types", "codegen", "output", "symtab", "github.com/cilium/ebpf", "golang.org/x/sys"},
 	"internal/txtar":   {},
 	"internal/testenv": {},
-	"":                 {"ast", "parser", "lexer"},
-	"cmd/gobpftrace":   {"", "ast"},
+	"":                 {"ast", "parser", "lexer", "types", "codegen"},
+	"cmd/gobpftrace":   {"", "ast", "codegen", "runtime"},
 
+	"examples/incident":              {"", "ast", "output", "runtime"},
 	"examples/incident/shop":         {"examples/incident/shop/catalog", "examples/incident/shop/money"},
 	"examples/incident/shop/catalog": {"examples/incident/shop/money"},
 	"examples/incident/shop/money":   {},

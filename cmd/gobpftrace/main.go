@@ -2,11 +2,11 @@
 // gobpftrace library. It is thin: it reads the script, calls the library and
 // maps errors to bpftrace's exit statuses.
 //
-//	gobpftrace --fmt FILE          print FILE formatted as canonical source
-//	gobpftrace --fmt -e 'PROG'     the same for a program given inline ("-" reads stdin)
-//	gobpftrace -d ast FILE         print the syntax tree
-//
-// Neither mode touches the kernel.
+//	gobpftrace FILE | -e 'PROG' | -   run a script (-p PID, -c CMD, -q, -o FILE, -f json)
+//	gobpftrace --fmt FILE             print FILE formatted as canonical source
+//	gobpftrace -d ast|types|codegen   print a compiler stage; no kernel access
+//	gobpftrace --dry-run FILE         load and attach, then exit
+//	gobpftrace --verify FILE          load every program through the verifier only
 package main
 
 import (
@@ -31,26 +31,47 @@ const usage = `USAGE:
     gobpftrace [options] -e 'program'
 
 OPTIONS:
+    -B MODE        output buffering mode ('full', 'none', 'line')
+    -f FORMAT      output format ('text', 'json')
+    -o file        redirect bpftrace output to file
     -e 'program'   execute this program
-    --fmt          print the program formatted as canonical source, then exit
-    -d STAGE       debug info dry run (STAGE: ast)
     -h, --help     show this help message
+    -p PID         trace only this process (uprobes without a binary use /proc/PID/exe)
+    -c 'CMD'       run CMD and trace it; exit when it exits
+    -q             keep messages quiet
     -V, --version  bpftrace version
+    --fmt          print the program formatted as canonical source, then exit
+    --dry-run      load and attach every probe, then exit
+    --verify       load every program through the kernel verifier, attach nothing
+    -d STAGE       print a compiler stage and exit, without the kernel (ast, types, codegen)
 `
+
+// options are the parsed command line.
+type options struct {
+	prog, debug, cmd, out, buffering, format string
+	fmtMode, quiet, dryRun, verify           bool
+	pid                                      int
+	params                                   []string
+}
 
 // run is main without the process: it returns the exit status.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("gobpftrace", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	var (
-		prog    = fs.String("e", "", "program")
-		fmtMode = fs.Bool("fmt", false, "format")
-		debug   = fs.String("d", "", "debug stage")
-		help    = fs.Bool("h", false, "help")
-		help2   = fs.Bool("help", false, "help")
-		ver     = fs.Bool("V", false, "version")
-		ver2    = fs.Bool("version", false, "version")
-	)
+	var o options
+	fs.StringVar(&o.prog, "e", "", "")
+	fs.BoolVar(&o.fmtMode, "fmt", false, "")
+	fs.StringVar(&o.debug, "d", "", "")
+	fs.IntVar(&o.pid, "p", 0, "")
+	fs.StringVar(&o.cmd, "c", "", "")
+	fs.BoolVar(&o.quiet, "q", false, "")
+	fs.StringVar(&o.out, "o", "", "")
+	fs.StringVar(&o.buffering, "B", "", "")
+	fs.StringVar(&o.format, "f", "text", "")
+	fs.BoolVar(&o.dryRun, "dry-run", false, "")
+	fs.BoolVar(&o.verify, "verify", false, "")
+	help, help2 := fs.Bool("h", false, ""), fs.Bool("help", false, "")
+	ver, ver2 := fs.Bool("V", false, ""), fs.Bool("version", false, "")
 	if err := fs.Parse(args); err != nil {
 		fmt.Fprintf(stderr, "ERROR: %v\n%s", err, usage)
 		return 1
@@ -63,30 +84,41 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "gobpftrace %s\n", gobpftrace.Version)
 		return 0
 	}
+	if o.format != "text" && o.format != "json" {
+		fmt.Fprintf(stderr, "ERROR: Invalid output format \"%s\"\nValid formats: 'text', 'json'\n", o.format)
+		return 1
+	}
 
-	filename, src, status, err := readScript(fs, *prog, stdin)
+	filename, src, status, err := readScript(fs, o.prog, stdin)
 	if err != nil {
 		fmt.Fprintf(stderr, "ERROR: %v\n", err)
 		return status
 	}
-	p, err := gobpftrace.Parse(filename, src)
-	if err != nil {
-		ast.PrintError(stderr, src, err)
+	o.params = fs.Args()
+	if o.prog == "" && len(o.params) > 0 {
+		o.params = o.params[1:] // the script file itself
+	}
+
+	if o.fmtMode || o.debug == "ast" {
+		p, err := gobpftrace.Parse(filename, src)
+		if err != nil {
+			ast.PrintError(stderr, src, err)
+			return 1
+		}
+		if o.fmtMode {
+			fmt.Fprint(stdout, ast.Format(p))
+		} else {
+			fmt.Fprint(stdout, ast.Dump(p))
+		}
+		return 0
+	}
+	switch o.debug {
+	case "", "types", "codegen":
+	default:
+		fmt.Fprintf(stderr, "ERROR: invalid debug stage %q (supported: ast, types, codegen)\n", o.debug)
 		return 1
 	}
-	switch {
-	case *fmtMode:
-		fmt.Fprint(stdout, ast.Format(p))
-		return 0
-	case *debug == "ast":
-		fmt.Fprint(stdout, ast.Dump(p))
-		return 0
-	case *debug != "":
-		fmt.Fprintf(stderr, "ERROR: invalid debug stage %q (supported: ast)\n", *debug)
-		return 1
-	}
-	fmt.Fprintln(stderr, "ERROR: running programs is not implemented yet; use --fmt or -d ast")
-	return 1
+	return execute(&o, filename, src, stdout, stderr)
 }
 
 // readScript returns the script's name (as bpftrace names it in errors) and
