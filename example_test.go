@@ -34,3 +34,23 @@ func ExampleFormat() {
 	//   printf("units:%d\n", $units);
 	// }
 }
+
+// Compile a script into programs, maps and an event table, without
+// touching the kernel.
+func ExampleCompile() {
+	prog, err := gobpftrace.Compile("hello.bt", `BEGIN { printf("hello %d\n", 42); exit(); }`, nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, p := range prog.Probes {
+		fmt.Printf("program %s: %s, %s\n", p.Name, p.Type, p.Targets[0].Name)
+	}
+	for i, ev := range prog.Events {
+		fmt.Printf("event %d: %q with %d argument(s)\n", i, ev.Format, len(ev.Args))
+	}
+	// Output:
+	// program p0_begin: RawTracepoint, BEGIN
+	// event 0: "hello %d\n" with 1 argument(s)
+	// event 1: "" with 0 argument(s)
+}

@@ -19,7 +19,11 @@ type Event struct {
 	Map    string            // the map of print/clear/zero events
 	Format *output.Format    // printf's format; nil for other kinds
 	Values []output.Value    // the arguments, in order
-	sess   *Session
+	// MapData is the map a print(@map) event printed, read when the event
+	// arrived, with print's top and divisor arguments.
+	MapData   *output.Map
+	PrintOpts output.PrintOptions
+	sess      *Session
 }
 
 // AppendText appends the event as bpftrace prints it (printf output; a
@@ -28,6 +32,8 @@ func (e *Event) AppendText(dst []byte) []byte {
 	switch {
 	case e.Format != nil:
 		return e.Format.Append(dst, e.Values)
+	case e.MapData != nil:
+		return output.AppendMap(dst, e.MapData, e.PrintOpts)
 	case e.Kind == codegen.EventPrint && len(e.Values) == 1:
 		return append(output.AppendValue(dst, &e.Values[0]), '\n')
 	}

@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
 
 	"github.com/cilium/ebpf"
@@ -121,4 +122,80 @@ func mergePerCPU(t *types.Type, vals [][]byte) output.Value {
 		return output.Int(int64(total))
 	}
 	return output.Uint(total)
+}
+
+// userMap returns the compiled description of script map @name.
+func (s *Session) userMap(name string) *codegen.Map {
+	for _, m := range s.prog.Maps {
+		if m.Role == codegen.RoleUser && m.User != nil && m.User.Name == name {
+			return m
+		}
+	}
+	return nil
+}
+
+// mapAction carries out what clear(@m), zero(@m) and print(@m) ask of user
+// space, in the order the events arrive: clear deletes every key, zero keeps
+// the keys and zeroes the values, print reads the map as it is now.
+func (s *Session) mapAction(ev *Event) error {
+	m := s.userMap(ev.Map)
+	if m == nil {
+		return nil
+	}
+	em := s.objs.Map(m.Name)
+	switch ev.Kind {
+	case codegen.EventPrint:
+		om, err := s.readMap(m)
+		if err != nil {
+			return err
+		}
+		ev.MapData = om
+		if len(ev.Values) > 0 {
+			ev.PrintOpts.Top = uint32(ev.Values[0].Int64())
+		}
+		if len(ev.Values) > 1 {
+			ev.PrintOpts.Div = uint32(ev.Values[1].Int64())
+		}
+	case codegen.EventClear, codegen.EventZero:
+		var keys [][]byte
+		key := make([]byte, em.KeySize())
+		it := em.Iterate()
+		var discard []byte
+		var discardPerCPU [][]byte
+		perCPU := em.Type() == ebpf.PerCPUHash || em.Type() == ebpf.LRUCPUHash
+		for {
+			var ok bool
+			if perCPU {
+				ok = it.Next(&key, &discardPerCPU)
+			} else {
+				ok = it.Next(&key, &discard)
+			}
+			if !ok {
+				break
+			}
+			keys = append(keys, append([]byte(nil), key...))
+		}
+		if err := it.Err(); err != nil {
+			return err
+		}
+		for _, k := range keys {
+			var err error
+			switch {
+			case ev.Kind == codegen.EventClear:
+				err = em.Delete(k)
+			case perCPU:
+				zeros := make([][]byte, len(discardPerCPU))
+				for i := range zeros {
+					zeros[i] = make([]byte, em.ValueSize())
+				}
+				err = em.Put(k, zeros)
+			default:
+				err = em.Put(k, make([]byte, em.ValueSize()))
+			}
+			if err != nil && !errors.Is(err, ebpf.ErrKeyNotExist) {
+				return fmt.Errorf("%s(@%s): %w", map[codegen.EventKind]string{codegen.EventClear: "clear", codegen.EventZero: "zero"}[ev.Kind], ev.Map, err)
+			}
+		}
+	}
+	return nil
 }

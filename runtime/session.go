@@ -252,6 +252,11 @@ func (s *Session) loop(ctx context.Context, fn func(*Event) bool) error {
 		if err != nil {
 			return err
 		}
+		if ev.Map != "" {
+			if err := s.mapAction(ev); err != nil {
+				return err
+			}
+		}
 		if !fn(ev) {
 			refused = true
 			cancel()

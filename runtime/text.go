@@ -54,6 +54,8 @@ func (t *textWriter) event(ev *Event) error {
 	if ev.Kind == codegen.EventPrintf {
 		text := ev.AppendText(nil)
 		t.buf = output.AppendJSONMessage(t.buf, "printf", text)
+	} else if ev.MapData != nil {
+		t.buf = output.AppendMapJSON(t.buf, ev.MapData, ev.PrintOpts)
 	} else if len(ev.Values) == 1 {
 		t.buf = output.AppendJSONValue(t.buf, &ev.Values[0])
 	}
