@@ -20,8 +20,8 @@ import (
 // the same script. bpftrace's output is recorded in the archives (CASE.out)
 // by `go test ./cmd/gobpftrace -run Differential -update`, so CI needs
 // bpftrace only to refresh them. CASE.args holds extra command line
-// arguments; {target} stands for the uprobe target built from
-// testdata/target.c.
+// options and CASE.params positional parameters (after the program);
+// {target} stands for the uprobe target built from testdata/target.c.
 
 // targetPath is fixed so that probe names in the output are the same in
 // every run and on every machine.
@@ -59,7 +59,9 @@ func TestDifferential(t *testing.T) {
 			}
 			script := strings.ReplaceAll(strings.TrimSuffix(string(f.Data), "\n"), "{target}", targetPath)
 			extra, _ := a.Get(name + ".args")
+			params, _ := a.Get(name + ".params")
 			args := append(strings.Fields(strings.ReplaceAll(string(extra), "{target}", targetPath)), "-e", script)
+			args = append(args, strings.Fields(string(params))...)
 			if *txtar.Update {
 				a.Set(name+".out", []byte(runBpftrace(t, args)))
 				continue
