@@ -52,9 +52,17 @@ func (c *compiler) userMap(name string) *Map {
 	if mi.Value.Kind.IsAggregation() {
 		typ = ebpf.PerCPUHash
 	}
+	keyBytes, max := uint32(keySize(mi)), uint32(DefaultMaxEntries)
+	if len(mi.Keys) == 0 && mi.Value.Kind == types.Count {
+		// A keyless count() is a one-entry per-CPU array, as in bpftrace
+		// 0.17: the verifier inlines its lookup (about half the cost of a
+		// hash lookup per hit), and it prints "@c: 0" even when never hit,
+		// as 0.17 does. The u64 zero key the code builds reads as u32 0.
+		typ, keyBytes, max = ebpf.PerCPUArray, 4, 1
+	}
 	m := &Map{Name: bpfName, Role: RoleUser, User: mi, Spec: &ebpf.MapSpec{
-		Name: bpfName, Type: typ, KeySize: uint32(keySize(mi)),
-		ValueSize: uint32(valueSize(mi.Value)), MaxEntries: DefaultMaxEntries}}
+		Name: bpfName, Type: typ, KeySize: keyBytes,
+		ValueSize: uint32(valueSize(mi.Value)), MaxEntries: max}}
 	c.maps[bpfName] = m
 	return m
 }

@@ -162,7 +162,8 @@ func (s *Session) mapAction(ev *Event) error {
 		it := em.Iterate()
 		var discard []byte
 		var discardPerCPU [][]byte
-		perCPU := em.Type() == ebpf.PerCPUHash || em.Type() == ebpf.LRUCPUHash
+		perCPU := em.Type() == ebpf.PerCPUHash || em.Type() == ebpf.LRUCPUHash || em.Type() == ebpf.PerCPUArray
+		isArray := em.Type() == ebpf.Array || em.Type() == ebpf.PerCPUArray
 		for {
 			var ok bool
 			if perCPU {
@@ -181,7 +182,7 @@ func (s *Session) mapAction(ev *Event) error {
 		for _, k := range keys {
 			var err error
 			switch {
-			case ev.Kind == codegen.EventClear:
+			case ev.Kind == codegen.EventClear && !isArray: // array entries cannot be deleted: zero them
 				err = em.Delete(k)
 			case perCPU:
 				zeros := make([][]byte, len(discardPerCPU))
