@@ -15,7 +15,7 @@ var allowedDeps = map[string][]string{
 	"lexer":            {"ast", "github.com/alecthomas/participle/v2"},
 	"parser":           {"lexer", "ast", "github.com/alecthomas/participle/v2"},
 	"output":           {},
-	"symtab":           {},
+	"symtab":           {"golang.org/x/arch"},
 	"codegen":          {"ast", "types", "github.com/cilium/ebpf"},
 	"types":            {"ast", "symtab", "github.com/cilium/ebpf"},
 	"runtime":          {"ast", "types", "codegen", "output", "symtab", "github.com/cilium/ebpf", "golang.org/x/sys"},

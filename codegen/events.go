@@ -301,9 +301,9 @@ func (l *lowerer) str(e *ast.Call, dst loc, size int) {
 }
 
 // stack writes ustack/kstack inline: for ustack the pid, then the frames.
-// At a function's entry (uprobe without offset) the frame pointer chain
-// skips the caller, whose return address is still at [sp]: it is put in
-// as the second frame.
+// At a function's entry (uprobe without offset), and at the RETs where a
+// Go return probe fires, the frame pointer chain skips the caller, whose
+// return address is at [sp]: it is put in as the second frame.
 func (l *lowerer) stack(e ast.Expr, t *types.Type, dst loc) {
 	b := l.b
 	limit := t.Stack.Limit
@@ -334,16 +334,24 @@ func (l *lowerer) stack(e ast.Expr, t *types.Type, dst loc) {
 	b.Label(done)
 }
 
-// entryProbe reports whether every target of the program is a uprobe at a
-// function's first instruction.
+// entryProbe reports whether every target of the program fires where the
+// return address into the caller is at [sp] and the frame pointer chain
+// skips the caller: a uprobe at a function's first instruction, or a Go
+// return probe, which fires at the function's RETs, its frame popped.
 func (l *lowerer) entryProbe() bool {
-	if l.p.Provider != "uprobe" {
-		return false
-	}
 	for _, t := range l.p.Targets {
-		if t.Symbol == "" || t.Offset != 0 {
+		switch l.p.Provider {
+		case "uprobe":
+			if t.Symbol == "" || t.Offset != 0 {
+				return false
+			}
+		case "uretprobe":
+			if len(t.Returns) == 0 {
+				return false
+			}
+		default:
 			return false
 		}
 	}
-	return true
+	return len(l.p.Targets) > 0
 }

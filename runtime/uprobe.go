@@ -31,44 +31,105 @@ type UprobeTarget struct {
 // up in the binary's symbol table (.symtab, .dynsym or .gopclntab) plus
 // p.Offset, or p.Address (a link-time virtual address) when there are no
 // symbols. With a PID and no Path, the binary is /proc/PID/exe.
+//
+// A uretprobe on a Go binary resolves to the function's RET instructions,
+// every one with the function's cookie: it is attached as plain uprobes
+// there, because a kernel uretprobe crashes Go programs (it replaces the
+// return address on the stack, and Go copies goroutine stacks).
 func ResolveUprobe(p Probe) (string, []UprobeTarget, error) {
+	path, targets, _, err := resolveUprobe(p)
+	return path, targets, err
+}
+
+// resolveUprobe is ResolveUprobe, also telling whether the targets are to
+// be kernel uretprobes (false for the RETs of a Go function).
+func resolveUprobe(p Probe) (string, []UprobeTarget, bool, error) {
 	path := p.Path
 	if path == "" {
 		if p.PID == 0 {
-			return "", nil, errors.New("uprobe needs a binary path or a PID")
+			return "", nil, false, errors.New("uprobe needs a binary path or a PID")
 		}
 		path = "/proc/" + strconv.Itoa(p.PID) + "/exe"
 	}
 	tab, err := symbols(path)
 	if err != nil {
-		return "", nil, err
+		return "", nil, false, err
 	}
+	if p.Provider == Uretprobe && tab.IsGo {
+		targets, err := goReturns(tab, p)
+		return path, targets, false, err
+	}
+	targets, err := entries(tab, p)
+	return path, targets, p.Provider == Uretprobe, err
+}
+
+// entries resolves the symbols, or the address, of p.
+func entries(tab *symtab.Table, p Probe) ([]UprobeTarget, error) {
 	if len(p.Symbols) == 0 {
 		if p.Address == 0 {
-			return "", nil, errors.New("uprobe needs a symbol or an address")
+			return nil, errors.New("uprobe needs a symbol or an address")
 		}
 		off, err := tab.FileOffset(p.Address + p.Offset)
 		if err != nil {
-			return "", nil, err
+			return nil, err
 		}
-		return path, []UprobeTarget{{Offset: off, Cookie: cookie(p, 0)}}, nil
+		return []UprobeTarget{{Offset: off, Cookie: cookie(p, 0)}}, nil
 	}
 	out := make([]UprobeTarget, 0, len(p.Symbols))
 	for i, name := range p.Symbols {
 		sym, ok := tab.Lookup(name)
 		if !ok {
-			return "", nil, fmt.Errorf("symbol %q not found in %s", name, path)
+			return nil, fmt.Errorf("symbol %q not found in %s", name, tab.Path)
 		}
 		if sym.Size > 0 && p.Offset >= sym.Size {
-			return "", nil, fmt.Errorf("offset %d is beyond the end of %s (size %d)", p.Offset, name, sym.Size)
+			return nil, fmt.Errorf("offset %d is beyond the end of %s (size %d)", p.Offset, name, sym.Size)
 		}
 		off, err := tab.FileOffset(sym.Addr + p.Offset)
 		if err != nil {
-			return "", nil, fmt.Errorf("%s: %w", name, err)
+			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 		out = append(out, UprobeTarget{Symbol: name, Offset: off, Cookie: cookie(p, i)})
 	}
-	return path, out, nil
+	return out, nil
+}
+
+// goReturns resolves a uretprobe on a Go binary: one target at each RET
+// of each function (p.Symbols, or the function starting at p.Address),
+// with that function's cookie.
+func goReturns(tab *symtab.Table, p Probe) ([]UprobeTarget, error) {
+	if p.Offset != 0 {
+		return nil, errors.New("uretprobe takes no offset")
+	}
+	var funcs []symtab.Symbol
+	for _, name := range p.Symbols {
+		sym, ok := tab.Lookup(name)
+		if !ok {
+			return nil, fmt.Errorf("symbol %q not found in %s", name, tab.Path)
+		}
+		funcs = append(funcs, sym)
+	}
+	if len(p.Symbols) == 0 {
+		sym, off, ok := tab.Resolve(p.Address)
+		if p.Address == 0 || !ok || off != 0 {
+			return nil, fmt.Errorf("uretprobe on Go binary %s: address %#x is not the start of a function", tab.Path, p.Address)
+		}
+		funcs = append(funcs, sym)
+	}
+	var out []UprobeTarget
+	for i, sym := range funcs {
+		rets, err := tab.Returns(sym)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rets {
+			off, err := tab.FileOffset(r)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", sym.Name, err)
+			}
+			out = append(out, UprobeTarget{Symbol: sym.Name, Offset: off, Cookie: cookie(p, i)})
+		}
+	}
+	return out, nil
 }
 
 // cookie returns the attach cookie of target i of p, 0 when none is set.
@@ -151,7 +212,7 @@ func wildcardMatch(pattern, s string) bool {
 // perf-event uprobe per target.
 func attachUprobe(t target, p Probe) ([]io.Closer, error) {
 	prog := t.prog
-	path, targets, err := ResolveUprobe(p)
+	path, targets, ret, err := resolveUprobe(p)
 	if err != nil {
 		return nil, err
 	}
@@ -159,7 +220,6 @@ func attachUprobe(t target, p Probe) ([]io.Closer, error) {
 	if err != nil {
 		return nil, err
 	}
-	ret := p.Provider == Uretprobe
 	if haveUprobeMulti() {
 		l, merr := uprobeMulti(ex, prog, targets, p.PID, ret)
 		if merr == nil {

@@ -2,7 +2,9 @@
 // addresses to `symbol+offset`, the way bpftrace prints stack frames. It
 // reads `.symtab` and `.dynsym`, and falls back to Go's `.gopclntab` when a
 // Go binary was stripped (`-ldflags=-s -w`), so that probes by name and
-// stack symbolization work on stripped Go programs too.
+// stack symbolization work on stripped Go programs too. It also finds the
+// RET instructions of a function (returns.go), where return probes on Go
+// functions attach.
 //
 // A Table is read once, when a probe is attached, and kept for the session:
 // stacks stay symbolized after the traced process has exited (bpftrace 0.17
@@ -38,7 +40,8 @@ type Table struct {
 	Path    string
 	Source  Source
 	IsGo    bool
-	syms    []Symbol // sorted by Addr
+	Machine elf.Machine // the instruction set (Returns decodes EM_X86_64 only)
+	syms    []Symbol    // sorted by Addr
 	byName  map[string]int
 	textSeg []elf.ProgHeader
 }
@@ -63,7 +66,7 @@ func Open(path string) (*Table, error) {
 
 // Read reads the function symbols of an open ELF file.
 func Read(f *elf.File) (*Table, error) {
-	t := &Table{IsGo: f.Section(".go.buildinfo") != nil || f.Section(".gopclntab") != nil}
+	t := &Table{IsGo: f.Section(".go.buildinfo") != nil || f.Section(".gopclntab") != nil, Machine: f.Machine}
 	for _, p := range f.Progs {
 		if p.Type == elf.PT_LOAD && p.Flags&elf.PF_X != 0 {
 			t.textSeg = append(t.textSeg, p.ProgHeader)

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/gobpftrace/gobpftrace/ast"
+	"github.com/gobpftrace/gobpftrace/symtab"
 )
 
 // providerName is how bpftrace 0.17 names a provider in messages.
@@ -183,13 +184,22 @@ func (c *checker) uprobe(ap *ast.AttachPoint, parts []string, fail func(string, 
 		return nil
 	}
 	t.Binary, t.IsGo = b.Path, b.IsGo
-	if ap.Provider == "uretprobe" && b.IsGo {
-		fail("uretprobe on Go binary %s is not supported yet: kernel uretprobes crash Go programs (Go moves goroutine stacks)", b.Path)
-		return nil
-	}
+	// A return probe on a Go function is a uprobe on each of its RETs.
+	goRet := ap.Provider == "uretprobe" && b.IsGo
 	prefix := ap.Provider + ":" + b.Path + ":"
 	if fn == "" {
 		t.Name = prefix + parts[len(parts)-1]
+		if goRet {
+			s, ok := b.funcAt(t.Address)
+			if !ok {
+				fail("uretprobe on Go binary %s: address %#x is not the start of a function", b.Path, t.Address)
+				return nil
+			}
+			if t.Returns, err = b.returns(s); err != nil {
+				fail("cannot place return probes in %s: %s", b.Path, err)
+				return nil
+			}
+		}
 		return []*Target{t}
 	}
 	if !symQuoted && hasWildcard(fn) {
@@ -198,17 +208,18 @@ func (c *checker) uprobe(ap *ast.AttachPoint, parts []string, fail func(string, 
 			fail("no function in %s matches '%s'", b.Path, fn)
 			return nil
 		}
-		out := make([]*Target, len(syms))
-		for i, s := range syms {
-			out[i] = &Target{AttachPoint: ap, Provider: ap.Provider, Binary: b.Path, IsGo: b.IsGo,
-				Symbol: s.Name, Address: s.Addr, Name: prefix + s.Name}
-		}
-		return out
+		return c.wildcardTargets(ap, b, prefix, fn, syms, goRet)
 	}
 	s, ok := b.Lookup(fn)
 	if !ok {
 		fail("Could not resolve symbol: %s:%s", b.Path, fn)
 		return nil
+	}
+	if goRet {
+		if t.Returns, err = b.returns(s); err != nil {
+			fail("cannot place return probes in %s: %s", b.Path, err)
+			return nil
+		}
 	}
 	if t.Offset > 0 && s.Size > 0 && t.Offset >= s.Size {
 		fail("Offset outside the function bounds ('%s' size is %d)", fn, s.Size)
@@ -219,6 +230,39 @@ func (c *checker) uprobe(ap *ast.AttachPoint, parts []string, fail func(string, 
 		t.Name += fmt.Sprintf("+%d", t.Offset)
 	}
 	return []*Target{t}
+}
+
+// wildcardTargets makes one target per function matched by a wildcard.
+// A Go return probe needs each function's RETs; functions without any
+// (they never return, or end in a tail call) or whose code cannot be
+// decoded are skipped with a warning, unless that leaves none.
+func (c *checker) wildcardTargets(ap *ast.AttachPoint, b *Binary, prefix, pattern string, syms []symtab.Symbol, goRet bool) []*Target {
+	var out []*Target
+	skipped := 0
+	var firstErr error
+	for _, s := range syms {
+		t := &Target{AttachPoint: ap, Provider: ap.Provider, Binary: b.Path, IsGo: b.IsGo,
+			Symbol: s.Name, Address: s.Addr, Name: prefix + s.Name}
+		if goRet {
+			rets, err := b.returns(s)
+			if err != nil {
+				skipped++
+				if firstErr == nil {
+					firstErr = err
+				}
+				continue
+			}
+			t.Returns = rets
+		}
+		out = append(out, t)
+	}
+	switch {
+	case len(out) == 0:
+		c.errs.Add(c.file, ap.Span, "cannot place return probes in %s: %s", b.Path, firstErr)
+	case skipped > 0:
+		c.errs.Warn(c.file, ap.Span, "%d of the %d functions matching '%s' get no return probe (first: %s)", skipped, len(syms), pattern, firstErr)
+	}
+	return out
 }
 
 // timeUnits are the units of interval and profile probes, in nanoseconds

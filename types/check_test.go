@@ -66,8 +66,12 @@ func TestExprTypes(t *testing.T) {
 // crashes, attaches and fails later, or accepts the script).
 func TestOurErrors(t *testing.T) {
 	for _, tc := range []struct{ src, want string }{
-		{`uretprobe:./frontend:main.IsValid { exit(); }`,
-			"stdin:1:1-34: ERROR: uretprobe on Go binary ./frontend is not supported yet: kernel uretprobes crash Go programs (Go moves goroutine stacks)"},
+		{`uretprobe:./frontend:main.main { exit(); }`,
+			"stdin:1:1-31: ERROR: cannot place return probes in ./frontend: main.main: no RET instruction: it never returns or ends in a tail call"},
+		{`ur:./frontend:0x49e141 { exit(); }`,
+			"stdin:1:1-23: ERROR: uretprobe on Go binary ./frontend: address 0x49e141 is not the start of a function"},
+		{`ur:./frontend:main.mai* { exit(); }`,
+			"stdin:1:1-24: ERROR: cannot place return probes in ./frontend: main.main: no RET instruction: it never returns or ends in a tail call"},
 		{`uprobe:./frontend:nope* { exit(); }`, "stdin:1:1-24: ERROR: no function in ./frontend matches 'nope*'"},
 		{`uprobe:/bin/bash:nosuchsym { exit(); }`, "stdin:1:1-27: ERROR: Could not resolve symbol: /bin/bash:nosuchsym"},
 		{`uprobe:/bin/bash:readline+x { exit(); }`, "stdin:1:1-28: ERROR: Invalid offset: 'x'"},

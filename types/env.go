@@ -32,6 +32,28 @@ type Binary struct {
 	Path    string
 	IsGo    bool // a Go program (has .go.buildinfo): no kernel uretprobes
 	Symbols []symtab.Symbol
+	// FindReturns returns the link-time addresses of the RET instructions
+	// of a function: where a return probe on a Go function attaches. nil
+	// when the environment cannot tell.
+	FindReturns func(symtab.Symbol) ([]uint64, error)
+}
+
+// returns returns the addresses of fn's RET instructions.
+func (b *Binary) returns(fn symtab.Symbol) ([]uint64, error) {
+	if b.FindReturns == nil {
+		return nil, fmt.Errorf("%s: cannot find the return instructions of %s", b.Path, fn.Name)
+	}
+	return b.FindReturns(fn)
+}
+
+// funcAt returns the function that starts at the link-time address addr.
+func (b *Binary) funcAt(addr uint64) (symtab.Symbol, bool) {
+	for _, s := range b.Symbols {
+		if s.Addr == addr {
+			return s, true
+		}
+	}
+	return symtab.Symbol{}, false
 }
 
 // Lookup returns the symbol with this exact name.
@@ -132,7 +154,7 @@ func (e *HostEnv) Binary(path string) (*Binary, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := &Binary{Path: path, IsGo: t.IsGo, Symbols: t.Symbols()}
+	b := &Binary{Path: path, IsGo: t.IsGo, Symbols: t.Symbols(), FindReturns: t.Returns}
 	if e.cache == nil {
 		e.cache = map[string]*Binary{}
 	}

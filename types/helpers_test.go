@@ -1,6 +1,7 @@
 package types
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -18,7 +19,7 @@ func fakeEnv() *MapEnv {
 				{Name: "main.main", Addr: 0x49e200, Size: 0x100},
 				{Name: "main.(*Cart).Total", Addr: 0x49e300, Size: 0x80},
 				{Name: "runtime.goexit.abi0", Addr: 0x401000, Size: 8},
-			}},
+			}, FindReturns: fakeReturns},
 			"/bin/bash": {Path: "/bin/bash", Symbols: []symtab.Symbol{
 				{Name: "readline", Addr: 0x1000, Size: 0x200},
 				{Name: "readline_internal", Addr: 0x1200, Size: 0x100},
@@ -27,6 +28,20 @@ func fakeEnv() *MapEnv {
 		},
 		Exe: map[int]string{42: "./frontend"},
 	}
+}
+
+// fakeReturns gives the RET addresses of ./frontend's functions; main.main
+// has none, as if it ended in a tail call.
+func fakeReturns(s symtab.Symbol) ([]uint64, error) {
+	rets := map[string][]uint64{
+		"main.IsValid":        {0x49e150, 0x49e17f},
+		"main.(*Cart).Total":  {0x49e37f},
+		"runtime.goexit.abi0": {0x401007},
+	}[s.Name]
+	if rets == nil {
+		return nil, fmt.Errorf("%s: %w: it never returns or ends in a tail call", s.Name, symtab.ErrNoReturn)
+	}
+	return rets, nil
 }
 
 // check parses and checks src as bpftrace's `-e` does (file "stdin") and

@@ -88,6 +88,13 @@ type Target struct {
 	Symbol  string // "" when attaching to a raw Address
 	Offset  uint64 // SYM+OFF
 	Address uint64 // link-time address: the symbol's plus Offset, or the raw address
+	// Returns, for a uretprobe on a Go binary, holds the link-time
+	// addresses of the function's RET instructions. Such a probe is a plain
+	// uprobe at each of them, not a kernel uretprobe: a kernel uretprobe
+	// replaces the return address on the stack, and Go, which copies
+	// goroutine stacks, then crashes the program. At a RET the frame is
+	// gone and, with Go's register ABI, RAX holds the first result (retval).
+	Returns []uint64
 
 	// interval/profile: exactly one of PeriodNS and Freq is set.
 	PeriodNS uint64 // fire every PeriodNS nanoseconds
