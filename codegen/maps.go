@@ -98,6 +98,19 @@ func (l *lowerer) mapKey(m *ast.Map, mi *types.MapInfo) loc {
 		l.zero(k, (size+7)&^7)
 		return k
 	}
+	for i, t := range mi.Keys {
+		if t.Kind == types.Ustack || t.Kind == types.Kstack {
+			// Stacks are written inline into records; as keys they need
+			// stack ids (bpf_get_stackid) and a stack map, which are not
+			// built yet. A hash key cannot hold 127 frames.
+			if i < len(m.Keys) {
+				l.errorf(m.Keys[i], "%s as a map key is not supported yet", t.Kind)
+			} else {
+				l.errorf(m, "%s as a map key is not supported yet", t.Kind)
+			}
+			return k
+		}
+	}
 	kt := types.TupleOf(mi.Keys...)
 	end := 0
 	for i, e := range m.Keys {
