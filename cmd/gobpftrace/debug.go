@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/gobpftrace/gobpftrace/codegen"
+	"github.com/gobpftrace/gobpftrace/runtime"
 )
 
 // describeTypes prints what the checker learned: each map's key and value
@@ -47,12 +48,16 @@ func listing(prog *codegen.Program) string {
 	return b.String()
 }
 
-// verifySummary reports, for each program the kernel verifier accepted, its
-// instruction count.
-func verifySummary(prog *codegen.Program) string {
+// verifySummary prints one line per program the kernel verifier accepted:
+// its name, provider, instruction count and the verifier's processed count.
+func verifySummary(results []runtime.VerifyResult) string {
 	var b strings.Builder
-	for _, p := range prog.Probes {
-		fmt.Fprintf(&b, "%s: %d instructions, verified\n", p.Name, len(p.Insns))
+	for _, r := range results {
+		fmt.Fprintf(&b, "%s: %s, %d instructions, %d processed by the verifier", r.Name, r.Provider, r.Insns, r.Processed)
+		if r.StackDepth != "" {
+			fmt.Fprintf(&b, ", stack depth %s", r.StackDepth)
+		}
+		b.WriteString("\n")
 	}
 	return b.String()
 }

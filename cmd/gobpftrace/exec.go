@@ -49,6 +49,16 @@ func execute(o *options, filename, src string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stdout, listing(prog))
 		return 0
 	}
+	if o.verify {
+		// Load only: no ring buffer reader, no session, nothing attached.
+		results, err := runtime.Verify(prog)
+		if err != nil {
+			fmt.Fprintf(stderr, "ERROR: %v\n", err)
+			return 1
+		}
+		fmt.Fprint(stdout, verifySummary(results))
+		return 0
+	}
 
 	out := stdout
 	if o.out != "" {
@@ -94,10 +104,6 @@ func execute(o *options, filename, src string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	defer sess.Close()
-	if o.verify {
-		fmt.Fprint(stdout, verifySummary(prog))
-		return 0
-	}
 	if err := sess.Run(ctx, out); err != nil {
 		fmt.Fprintf(stderr, "ERROR: %v\n", err)
 		return 1

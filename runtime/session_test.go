@@ -1,0 +1,443 @@
+package runtime_test
+
+// Lifecycle tests of Session: every way a run ends (exit(), context
+// cancel, TTL, the caller leaving Events early, a verifier rejection)
+// detaches every link and closes every map and program. They compile real
+// scripts, so they live outside package runtime (the root package imports
+// nothing of runtime, but runtime's internal tests cannot import it).
+//
+// The leak check is per process rather than a global before/after list of
+// gbt_ objects, so that other test binaries loading gbt_ objects at the same
+// time cannot make it fail or pass: while the session runs, it records the
+// IDs of the BPF objects this process's file descriptors hold (progs, maps,
+// links, BTF); afterwards every one of them must be gone from the kernel
+// (with retries: the kernel frees them after an RCU grace period) and no
+// BPF or perf event fd may remain open.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"os"
+	"os/exec"
+	"path/filepath"
+	goruntime "runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cilium/ebpf"
+	"github.com/cilium/ebpf/asm"
+	"github.com/cilium/ebpf/btf"
+	"github.com/cilium/ebpf/link"
+
+	"github.com/gobpftrace/gobpftrace"
+	"github.com/gobpftrace/gobpftrace/codegen"
+	"github.com/gobpftrace/gobpftrace/internal/testenv"
+	"github.com/gobpftrace/gobpftrace/runtime"
+)
+
+// heldBPF returns the BPF objects that process pid's open fds hold, as
+// "prog:ID", "map:ID", "link:ID" and "btf:ID", and its BPF and perf event
+// fds as "fd:N:anon_inode:...".
+func heldBPF(t testing.TB, pid int) (objs, fds map[string]bool) {
+	t.Helper()
+	objs, fds = map[string]bool{}, map[string]bool{}
+	dir := fmt.Sprintf("/proc/%d/fd", pid)
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range ents {
+		target, err := os.Readlink(filepath.Join(dir, e.Name()))
+		if err != nil || !strings.HasPrefix(target, "anon_inode:") {
+			continue // closed meanwhile, or a file
+		}
+		kind := strings.TrimPrefix(target, "anon_inode:")
+		if !strings.Contains(kind, "bpf") && !strings.Contains(kind, "btf") && kind != "[perf_event]" {
+			continue
+		}
+		fds["fd:"+e.Name()+":"+target] = true
+		info, err := os.ReadFile(fmt.Sprintf("/proc/%d/fdinfo/%s", pid, e.Name()))
+		if err != nil {
+			continue
+		}
+		for _, l := range strings.Split(string(info), "\n") {
+			k, v, ok := strings.Cut(l, ":")
+			if !ok {
+				continue
+			}
+			if kind, ok := strings.CutSuffix(k, "_id"); ok && slices.Contains([]string{"prog", "map", "link", "btf"}, kind) {
+				objs[kind+":"+strings.TrimSpace(v)] = true
+			}
+		}
+	}
+	return objs, fds
+}
+
+// leakCheck proves that a session leaves nothing loaded.
+type leakCheck struct {
+	t         *testing.T
+	fdsBefore map[string]bool
+	ours      map[string]bool
+}
+
+func newLeakCheck(t *testing.T) *leakCheck {
+	t.Helper()
+	_, fds := heldBPF(t, os.Getpid())
+	return &leakCheck{t: t, fdsBefore: fds, ours: map[string]bool{}}
+}
+
+// sample records the BPF objects held now (call it while the session is
+// loaded). It checks that they are ours: gbt_ programs and maps that
+// LoadedObjects sees, so that the final check can fail.
+func (l *leakCheck) sample() {
+	objs, _ := heldBPF(l.t, os.Getpid())
+	loaded, err := runtime.LoadedObjects(runtime.NamePrefix)
+	if err != nil {
+		l.t.Error(err)
+	}
+	var progs, maps int
+	for o := range objs {
+		l.ours[o] = true
+		if strings.HasPrefix(o, "prog:") || strings.HasPrefix(o, "map:") {
+			if !slices.ContainsFunc(loaded, func(s string) bool { return strings.HasPrefix(s, o+":") }) {
+				l.t.Errorf("%s is held but LoadedObjects(%q) does not list it: %v", o, runtime.NamePrefix, loaded)
+			}
+			if strings.HasPrefix(o, "prog:") {
+				progs++
+			} else {
+				maps++
+			}
+		}
+	}
+	if progs == 0 || maps == 0 {
+		l.t.Errorf("while loaded, the process holds %d programs and %d maps: %v", progs, maps, objs)
+	}
+}
+
+// stillLoaded lists the recorded objects of the given kinds that the kernel
+// still has.
+func stillLoaded(t testing.TB, ours map[string]bool, kinds ...string) []string {
+	t.Helper()
+	loaded, err := runtime.LoadedObjects(runtime.NamePrefix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var left []string
+	for o := range ours {
+		kind, v, _ := strings.Cut(o, ":")
+		if !slices.Contains(kinds, kind) {
+			continue
+		}
+		id, _ := strconv.ParseUint(v, 10, 32)
+		alive := false
+		switch kind {
+		case "prog", "map":
+			i := slices.IndexFunc(loaded, func(s string) bool { return strings.HasPrefix(s, o+":") })
+			if alive = i >= 0; alive {
+				o = loaded[i]
+			}
+		case "link":
+			if lk, err := link.NewFromID(link.ID(id)); err == nil {
+				lk.Close()
+				alive = true
+			}
+		case "btf":
+			if h, err := btf.NewHandleFromID(btf.ID(id)); err == nil {
+				h.Close()
+				alive = true
+			}
+		}
+		if alive {
+			left = append(left, o)
+		}
+	}
+	slices.Sort(left)
+	return left
+}
+
+// waitGone waits (up to 2 s) until none of the recorded objects of the
+// given kinds is loaded, and reports those that stay.
+func waitGone(t testing.TB, ours map[string]bool, kinds ...string) {
+	t.Helper()
+	var left []string
+	for range 200 {
+		if left = stillLoaded(t, ours, kinds...); len(left) == 0 {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Errorf("still loaded: %v", left)
+}
+
+// done checks that everything sampled is gone and no BPF fd is left open.
+func (l *leakCheck) done() {
+	l.t.Helper()
+	if len(l.ours) == 0 {
+		l.t.Error("leak check: nothing was sampled while the session ran")
+	}
+	waitGone(l.t, l.ours, "prog", "map", "link", "btf")
+	_, fds := heldBPF(l.t, os.Getpid())
+	for fd := range fds {
+		if !l.fdsBefore[fd] {
+			l.t.Errorf("still open: %s", fd)
+		}
+	}
+}
+
+func compile(t *testing.T, src string) *codegen.Program {
+	t.Helper()
+	prog, err := gobpftrace.Compile("lifecycle.bt", src, nil)
+	if err != nil {
+		t.Fatalf("compile %q: %v", src, err)
+	}
+	return prog
+}
+
+// runScript loads src and runs it to the end with opts, sampling the
+// objects once attached; it returns the output, Run's error and how long
+// Run took.
+func runScript(t *testing.T, ctx context.Context, src string, opts runtime.Options) (string, error, time.Duration) {
+	t.Helper()
+	lc := newLeakCheck(t)
+	user := opts.OnAttached
+	opts.OnAttached = func() {
+		lc.sample()
+		if user != nil {
+			user()
+		}
+	}
+	sess, err := runtime.Load(compile(t, src), &opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	start := time.Now()
+	err = sess.Run(ctx, &out)
+	took := time.Since(start)
+	if cerr := sess.Close(); cerr != nil {
+		t.Errorf("Close: %v", cerr)
+	}
+	lc.done()
+	// cilium/ebpf closes unreachable fds on GC: keep the session
+	// reachable so that only Close can pass the check.
+	goruntime.KeepAlive(sess)
+	return out.String(), err, took
+}
+
+// TestRunExitText: exit() in BEGIN ends Run, which prints exactly what
+// bpftrace prints (checked against bpftrace 0.17: the Attaching line, the
+// printf output, two newlines, then the maps in name order).
+func TestRunExitText(t *testing.T) {
+	testenv.RequireBPF(t)
+	out, err, _ := runScript(t, context.Background(),
+		`BEGIN { @a = 1; @b[2] = count(); @c["k"] = sum(5); printf("x %d\n", 5); exit(); }`, runtime.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "Attaching 1 probe...\nx 5\n\n\n@a: 1\n@b[2]: 1\n@c[k]: 5\n"
+	if out != want {
+		t.Errorf("output %q\nwant   %q", out, want)
+	}
+}
+
+// TestRunCancel: cancelling the context ends a run that has no exit(); END
+// still runs and the maps are printed.
+func TestRunCancel(t *testing.T) {
+	testenv.RequireBPF(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var cancelled time.Time
+	out, err, _ := runScript(t, ctx, `interval:ms:10 { @n = count(); } END { printf("end\n"); }`, runtime.Options{
+		OnAttached: func() {
+			time.AfterFunc(150*time.Millisecond, func() { cancelled = time.Now(); cancel() })
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if since := time.Since(cancelled); cancelled.IsZero() || since > 2*time.Second {
+		t.Errorf("Run returned %v after the cancel", since)
+	}
+	if !strings.HasPrefix(out, "Attaching 2 probes...\n") || !strings.Contains(out, "end\n\n\n@n: ") {
+		t.Errorf("output %q", out)
+	}
+}
+
+// TestRunTTL: Options.TTL ends the run.
+func TestRunTTL(t *testing.T) {
+	testenv.RequireBPF(t)
+	const ttl = 200 * time.Millisecond
+	out, err, took := runScript(t, context.Background(), `interval:ms:10 { @n = count(); }`, runtime.Options{TTL: ttl, Quiet: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if took < ttl || took > ttl+2*time.Second {
+		t.Errorf("Run with TTL %v took %v", ttl, took)
+	}
+	if !strings.HasPrefix(out, "\n\n@n: ") {
+		t.Errorf("output %q", out)
+	}
+}
+
+// TestEventsBreak: a caller that stops iterating Events early ends the
+// run: the probes are detached at once (the links are gone before Close),
+// and Close releases the rest.
+func TestEventsBreak(t *testing.T) {
+	testenv.RequireBPF(t)
+	lc := newLeakCheck(t)
+	sess, err := runtime.Load(compile(t, `interval:ms:5 { printf("tick %d\n", 7); }`), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sess.Close()
+	n := 0
+	for ev, err := range sess.Events(context.Background()) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := ev.String(); got != "tick 7\n" {
+			t.Errorf("event %q", got)
+		}
+		if n++; n == 3 {
+			lc.sample()
+			break
+		}
+	}
+	if n != 3 {
+		t.Fatalf("%d events, want 3", n)
+	}
+	// The links (and the perf events that hold the program) are gone
+	// once the iteration ended, before Close.
+	if !slices.ContainsFunc(slices.Collect(maps.Keys(lc.ours)), func(o string) bool { return strings.HasPrefix(o, "link:") }) {
+		t.Fatalf("no link held while attached: %v", lc.ours)
+	}
+	waitGone(t, lc.ours, "link")
+	if err := sess.Close(); err != nil {
+		t.Fatal(err)
+	}
+	lc.done()
+	goruntime.KeepAlive(sess)
+}
+
+// corrupt makes the first instruction of the statement annotated with
+// stmt read r8, which nothing initialises, keeping its metadata (label,
+// source annotation).
+func corrupt(t *testing.T, prog *codegen.Program, stmt string) {
+	t.Helper()
+	for _, p := range prog.Probes {
+		for i := range p.Insns {
+			ins := &p.Insns[i]
+			if src := ins.Source(); src != nil && strings.Contains(src.String(), stmt) {
+				bad := asm.Mov.Reg(asm.R0, asm.R8)
+				ins.OpCode, ins.Dst, ins.Src, ins.Offset, ins.Constant = bad.OpCode, bad.Dst, bad.Src, bad.Offset, bad.Constant
+				return
+			}
+		}
+	}
+	t.Fatalf("no instruction annotated %q", stmt)
+}
+
+const badScript = "BEGIN {\n  @a = 1;\n  @zq = 42;\n}\n"
+
+// checkRejection checks that err names the kernel's reason and the script
+// line of the failing instruction.
+func checkRejection(t *testing.T, err error) {
+	t.Helper()
+	var ve *runtime.VerifierError
+	if !errors.As(err, &ve) {
+		t.Fatalf("error %v, want a *runtime.VerifierError", err)
+	}
+	if ve.Reason != "R8 !read_ok" {
+		t.Errorf("reason %q, want R8 !read_ok (log %q)", ve.Reason, ve.Log)
+	}
+	if ve.Source == nil || !strings.Contains(ve.Source.String(), "lifecycle.bt:3 @zq = 42") {
+		t.Errorf("source %v, want lifecycle.bt:3 @zq = 42", ve.Source)
+	}
+	if msg := err.Error(); !strings.Contains(msg, "R8 !read_ok") || !strings.Contains(msg, "lifecycle.bt:3") {
+		t.Errorf("message %q lacks the reason or the script line", msg)
+	}
+	var inner *ebpf.VerifierError
+	if !errors.As(err, &inner) {
+		t.Error("the kernel's verifier error is not wrapped")
+	}
+}
+
+// TestLoadRejected: a program the verifier rejects fails Load with the
+// kernel's reason and the script line, and leaves nothing loaded (the maps
+// were created before the program).
+func TestLoadRejected(t *testing.T) {
+	testenv.RequireBPF(t)
+	_, fdsBefore := heldBPF(t, os.Getpid())
+	prog := compile(t, badScript)
+	corrupt(t, prog, "@zq = 42")
+	sess, err := runtime.Load(prog, nil)
+	if err == nil {
+		sess.Close()
+		t.Fatal("Load accepted a program that reads an uninitialised register")
+	}
+	checkRejection(t, err)
+	_, fds := heldBPF(t, os.Getpid())
+	for fd := range fds {
+		if !fdsBefore[fd] {
+			t.Errorf("still open after the failed Load: %s", fd)
+		}
+	}
+}
+
+// TestVerify: Verify loads every program of a script with several
+// providers (uprobes on a C binary that nothing runs), attaches nothing,
+// reports each program's counts and closes everything.
+func TestVerify(t *testing.T) {
+	testenv.RequireBPF(t)
+	cc := testenv.RequireTool(t, "cc")
+	bin := filepath.Join(t.TempDir(), "target")
+	src := bin + ".c"
+	if err := os.WriteFile(src, []byte("int f(int x) { return x + 1; }\nint main(void) { return f(0) - 1; }\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command(cc, "-O0", "-o", bin, src).CombinedOutput(); err != nil {
+		t.Fatalf("cc: %v\n%s", err, out)
+	}
+	prog := compile(t, fmt.Sprintf(`BEGIN { @a = 1; }
+interval:ms:10 { @b = count(); }
+profile:hz:99 { @c[cpu] = count(); }
+uprobe:%[1]s:f { @d = count(); }
+uretprobe:%[1]s:f { printf("%%d\n", retval); }
+END { print(@a); }`, bin))
+	_, fdsBefore := heldBPF(t, os.Getpid())
+	res, err := runtime.Verify(prog)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range res {
+		got = append(got, r.Name+" "+r.Provider)
+		if r.Insns <= 0 || r.Processed <= 0 {
+			t.Errorf("%s: %d instructions, %d processed", r.Name, r.Insns, r.Processed)
+		}
+	}
+	want := []string{"p0_begin begin", "p1_interval interval", "p2_profile profile",
+		"p3_uprobe uprobe", "p4_uretprobe uretprobe", "p5_end end"}
+	if !slices.Equal(got, want) {
+		t.Errorf("programs %q, want %q", got, want)
+	}
+	_, fds := heldBPF(t, os.Getpid())
+	for fd := range fds {
+		if !fdsBefore[fd] {
+			t.Errorf("still open after Verify: %s", fd)
+		}
+	}
+
+	bad := compile(t, badScript)
+	corrupt(t, bad, "@zq = 42")
+	if _, err := runtime.Verify(bad); err == nil {
+		t.Error("Verify accepted a program that reads an uninitialised register")
+	} else {
+		checkRejection(t, err)
+	}
+}
