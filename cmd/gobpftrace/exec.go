@@ -10,7 +10,8 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
-	"time"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/gobpftrace/gobpftrace"
 	"github.com/gobpftrace/gobpftrace/ast"
@@ -111,19 +112,23 @@ func execute(o *options, filename, src string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// watchPID cancels the run when the traced process exits.
+// watchPID cancels the run when the traced process exits. A pidfd becomes
+// readable when the process exits, zombie or not (kill(pid, 0) still
+// succeeds on a zombie that its parent has not reaped).
 func watchPID(ctx context.Context, pid int, cancel func()) {
-	t := time.NewTicker(100 * time.Millisecond)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
+	fd, err := unix.PidfdOpen(pid, 0)
+	if err != nil {
+		if err == unix.ESRCH {
+			cancel()
+		}
+		return
+	}
+	defer unix.Close(fd)
+	for ctx.Err() == nil {
+		n, err := unix.Poll([]unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}, 100)
+		if n > 0 || (err != nil && err != unix.EINTR) {
+			cancel()
 			return
-		case <-t.C:
-			if err := syscall.Kill(pid, 0); err == syscall.ESRCH {
-				cancel()
-				return
-			}
 		}
 	}
 }

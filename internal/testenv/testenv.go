@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sync"
+	"syscall"
 	"testing"
 )
 
@@ -56,11 +57,39 @@ func ClassicTools(t testing.TB) []string {
 var (
 	bpfOnce sync.Once
 	bpfErr  string
+
+	lockOnce sync.Once
+	lockFile *os.File // held (flock) until the process exits
 )
+
+// KernelLock is the file whose lock serialises the kernel tests of every
+// package: go test runs package test binaries in parallel, and leak checks
+// that list every loaded BPF object, or timing-sensitive probes, must not
+// see another package's programs.
+const KernelLock = "/tmp/gobpftrace-kernel-tests.lock"
+
+// lockKernel takes the machine-wide kernel-test lock for the rest of the
+// process's life (the kernel drops it when the process exits).
+func lockKernel(t testing.TB) {
+	lockOnce.Do(func() {
+		f, err := os.OpenFile(KernelLock, os.O_CREATE|os.O_RDWR, 0o666)
+		if err != nil {
+			t.Logf("kernel-test lock not taken: %v", err)
+			return
+		}
+		if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+			f.Close()
+			t.Logf("kernel-test lock not taken: %v", err)
+			return
+		}
+		lockFile = f
+	})
+}
 
 // RequireBPF skips the test (fails it under CI) unless the process runs as
 // root on a kernel with BPF: the checks a kernel test needs before loading
-// programs.
+// programs. It then holds the machine-wide kernel-test lock (KernelLock),
+// so kernel tests of different packages do not run at the same time.
 func RequireBPF(t testing.TB) {
 	t.Helper()
 	bpfOnce.Do(func() {
@@ -75,7 +104,9 @@ func RequireBPF(t testing.TB) {
 	})
 	if bpfErr != "" {
 		skip(t, bpfErr)
+		return
 	}
+	lockKernel(t)
 }
 
 // RequireTool skips the test (fails it under CI) unless the named program

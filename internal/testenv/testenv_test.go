@@ -1,6 +1,10 @@
 package testenv
 
-import "testing"
+import (
+	"os"
+	"syscall"
+	"testing"
+)
 
 func TestInCI(t *testing.T) {
 	for _, c := range []struct {
@@ -36,5 +40,22 @@ func TestSkipFailsUnderCI(t *testing.T) {
 	skip(f, "x")
 	if f.failed || !f.skipped {
 		t.Fatalf("outside CI: failed=%v skipped=%v, want a skip", f.failed, f.skipped)
+	}
+}
+
+func TestKernelLockIsExclusive(t *testing.T) {
+	lockKernel(t)
+	if lockFile == nil {
+		t.Fatal("the kernel-test lock was not taken")
+	}
+	f, err := os.Open(KernelLock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	// flock locks belong to open file descriptions: a second one of the
+	// same file conflicts, as another test binary's would.
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != syscall.EWOULDBLOCK {
+		t.Fatalf("second exclusive lock: %v, want EWOULDBLOCK", err)
 	}
 }
