@@ -15,6 +15,7 @@ var allowedDeps = map[string][]string{
 	"lexer":            {"ast", "github.com/alecthomas/participle/v2"},
 	"parser":           {"lexer", "ast", "github.com/alecthomas/participle/v2"},
 	"output":           {},
+	"goabi":            {},
 	"symtab":           {"golang.org/x/arch"},
 	"codegen":          {"ast", "types", "github.com/cilium/ebpf"},
 	"types":            {"ast", "symtab", "github.com/cilium/ebpf"},
@@ -22,7 +23,7 @@ var allowedDeps = map[string][]string{
 	"internal/txtar":   {},
 	"internal/testenv": {},
 	"":                 {"ast", "parser", "lexer", "types", "codegen"},
-	"cmd/gobpftrace":   {"", "ast", "codegen", "runtime"},
+	"cmd/gobpftrace":   {"", "ast", "codegen", "runtime", "golang.org/x/sys"},
 
 	"examples/incident":              {"", "ast", "output", "runtime"},
 	"examples/incident/shop":         {"examples/incident/shop/catalog", "examples/incident/shop/money"},
