@@ -61,10 +61,18 @@ func (k Kind) String() string {
 
 // Frame is one resolved stack frame. A frame without a Symbol prints as
 // its bare address (0x49e140), as bpftrace does for unresolvable frames.
+//
+// File and Line are set only by the opt-in `go` stack mode (ustack(go)):
+// the frame then prints as `symbol+offset (file:line)`. An Inlined frame
+// is a call that the compiler inlined at the address of the next frame; it
+// prints as `symbol (file:line) [inlined]`.
 type Frame struct {
-	Addr   uint64
-	Symbol string
-	Offset uint64
+	Addr    uint64
+	Symbol  string
+	Offset  uint64
+	File    string
+	Line    int
+	Inlined bool
 }
 
 // Value is one decoded bpftrace value. Which fields matter depends on Kind:
@@ -185,13 +193,28 @@ func appendStack(dst []byte, frames []Frame, indent int) []byte {
 }
 
 func appendFrame(dst []byte, f Frame) []byte {
-	if f.Symbol == "" {
+	switch {
+	case f.Symbol == "":
 		dst = append(dst, "0x"...)
-		return strconv.AppendUint(dst, f.Addr, 16)
+		dst = strconv.AppendUint(dst, f.Addr, 16)
+	case f.Inlined:
+		dst = append(dst, f.Symbol...)
+	default:
+		dst = append(dst, f.Symbol...)
+		dst = append(dst, '+')
+		dst = strconv.AppendUint(dst, f.Offset, 10)
 	}
-	dst = append(dst, f.Symbol...)
-	dst = append(dst, '+')
-	return strconv.AppendUint(dst, f.Offset, 10)
+	if f.File != "" {
+		dst = append(dst, " ("...)
+		dst = append(dst, f.File...)
+		dst = append(dst, ':')
+		dst = strconv.AppendInt(dst, int64(f.Line), 10)
+		dst = append(dst, ')')
+	}
+	if f.Inlined {
+		dst = append(dst, " [inlined]"...)
+	}
+	return dst
 }
 
 // appendHexBuffer renders buffer bytes as bpftrace's hex_format_buffer.

@@ -75,7 +75,7 @@ func (s *Session) value(b []byte, t *types.Type) output.Value {
 		return output.Value{Kind: output.String, Bytes: append([]byte(nil), b...)}
 	case types.Ustack:
 		pid := uint32(le64(b))
-		return output.Stack(output.Ustack, s.syms.user(pid, addrs(b[8:]))...)
+		return output.Stack(output.Ustack, s.syms.user(pid, addrs(b[8:]), t.Stack.Mode == "go")...)
 	case types.Kstack:
 		return output.Stack(output.Kstack, s.syms.kernel(addrs(b))...)
 	case types.Probe, types.Usym, types.Ksym:

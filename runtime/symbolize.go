@@ -56,8 +56,10 @@ func (s *symbolizer) table(path string) *symtab.Table {
 	return t
 }
 
-// user symbolizes the frames of a user stack of process pid.
-func (s *symbolizer) user(pid uint32, addrs []uint64) []output.Frame {
+// user symbolizes the frames of a user stack of process pid. With lines
+// (the `go` stack mode) frames in Go code also get their file:line, and
+// the calls inlined at a frame's address come before it, marked Inlined.
+func (s *symbolizer) user(pid uint32, addrs []uint64, lines bool) []output.Frame {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	maps, ok := s.procs[pid]
@@ -65,14 +67,43 @@ func (s *symbolizer) user(pid uint32, addrs []uint64) []output.Frame {
 		maps, _ = readMaps(pid)
 		s.procs[pid] = maps
 	}
-	frames := make([]output.Frame, len(addrs))
+	frames := make([]output.Frame, 0, len(addrs))
 	for i, a := range addrs {
-		frames[i] = s.userFrame(maps, a)
+		f, t, v := s.userFrame(maps, a)
+		if lines && t != nil && f.Symbol != "" {
+			// A return address points after its call instruction,
+			// which may start the next line: look up the call itself.
+			pc := v
+			if i > 0 {
+				pc--
+			}
+			frames = append(frames, goFrames(t, f, pc)...)
+			continue
+		}
+		frames = append(frames, f)
 	}
 	return frames
 }
 
-func (s *symbolizer) userFrame(maps []mapping, addr uint64) output.Frame {
+// goFrames returns frame f of link-time address pc in t with its source
+// position, preceded by the calls inlined there (innermost first).
+func goFrames(t *symtab.Table, f output.Frame, pc uint64) []output.Frame {
+	pos := t.InlinedAt(pc)
+	if len(pos) == 0 {
+		return []output.Frame{f}
+	}
+	out := make([]output.Frame, 0, len(pos))
+	for _, p := range pos[:len(pos)-1] {
+		out = append(out, output.Frame{Addr: f.Addr, Symbol: p.Func, File: p.File, Line: p.Line, Inlined: true})
+	}
+	last := pos[len(pos)-1]
+	f.File, f.Line = last.File, last.Line
+	return append(out, f)
+}
+
+// userFrame symbolizes addr, and returns the table that resolved it with
+// addr's link-time address in it.
+func (s *symbolizer) userFrame(maps []mapping, addr uint64) (output.Frame, *symtab.Table, uint64) {
 	f := output.Frame{Addr: addr}
 	for _, m := range maps {
 		if addr < m.start || addr >= m.end {
@@ -80,14 +111,15 @@ func (s *symbolizer) userFrame(maps []mapping, addr uint64) output.Frame {
 		}
 		t := s.table(m.path)
 		if t == nil {
-			return f
+			return f, nil, 0
 		}
 		if v, ok := t.Address(addr - m.start + m.off); ok {
 			if sym, off, ok := t.Resolve(v); ok {
 				f.Symbol, f.Offset = sym.Name, off
+				return f, t, v
 			}
 		}
-		return f
+		return f, nil, 0
 	}
 	// The process is gone and its mappings were never read: try the
 	// traced binaries at their link-time addresses (non-PIE executables,
@@ -98,10 +130,10 @@ func (s *symbolizer) userFrame(maps []mapping, addr uint64) output.Frame {
 		}
 		if sym, off, ok := t.Resolve(addr); ok {
 			f.Symbol, f.Offset = sym.Name, off
-			return f
+			return f, t, addr
 		}
 	}
-	return f
+	return f, nil, 0
 }
 
 // readMaps reads the file-backed executable mappings of a process.

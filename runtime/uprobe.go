@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"strconv"
-	"strings"
 	"sync"
 
 	"github.com/cilium/ebpf"
@@ -30,7 +29,9 @@ type UprobeTarget struct {
 // ResolveUprobe turns a uprobe Probe into file offsets: each symbol looked
 // up in the binary's symbol table (.symtab, .dynsym or .gopclntab) plus
 // p.Offset, or p.Address (a link-time virtual address) when there are no
-// symbols. With a PID and no Path, the binary is /proc/PID/exe.
+// symbols. With a PID, Path is resolved inside the process's root
+// (/proc/PID/root/Path, for a process in another mount namespace) and no
+// Path means the process's executable (/proc/PID/exe).
 //
 // A uretprobe on a Go binary resolves to the function's RET instructions,
 // every one with the function's cookie: it is attached as plain uprobes
@@ -45,11 +46,17 @@ func ResolveUprobe(p Probe) (string, []UprobeTarget, error) {
 // be kernel uretprobes (false for the RETs of a Go function).
 func resolveUprobe(p Probe) (string, []UprobeTarget, bool, error) {
 	path := p.Path
-	if path == "" {
-		if p.PID == 0 {
-			return "", nil, false, errors.New("uprobe needs a binary path or a PID")
+	if path == "" && p.PID == 0 {
+		return "", nil, false, errors.New("uprobe needs a binary path or a PID")
+	}
+	if p.PID > 0 {
+		// The binary as the process sees it: through /proc/PID/root when
+		// it is in another mount namespace; "" is /proc/PID/exe.
+		if rp, ok := symtab.ProcessPath(p.PID, path); ok {
+			path = rp
+		} else if path == "" {
+			path = "/proc/" + strconv.Itoa(p.PID) + "/exe"
 		}
-		path = "/proc/" + strconv.Itoa(p.PID) + "/exe"
 	}
 	tab, err := symbols(path)
 	if err != nil {
@@ -177,34 +184,12 @@ func ExpandSymbols(path, pattern string) ([]string, error) {
 	seen := map[string]bool{}
 	var out []string
 	for _, s := range tab.Symbols() {
-		if !seen[s.Name] && wildcardMatch(pattern, s.Name) {
+		if !seen[s.Name] && symtab.Match(pattern, s.Name) {
 			seen[s.Name] = true
 			out = append(out, s.Name)
 		}
 	}
 	return out, nil
-}
-
-// wildcardMatch matches s against a pattern where '*' is any run of
-// characters and every other character is literal.
-func wildcardMatch(pattern, s string) bool {
-	parts := strings.Split(pattern, "*")
-	if len(parts) == 1 {
-		return pattern == s
-	}
-	if !strings.HasPrefix(s, parts[0]) {
-		return false
-	}
-	s = s[len(parts[0]):]
-	last := parts[len(parts)-1]
-	for _, mid := range parts[1 : len(parts)-1] {
-		i := strings.Index(s, mid)
-		if i < 0 {
-			return false
-		}
-		s = s[i+len(mid):]
-	}
-	return len(s) >= len(last) && strings.HasSuffix(s, last)
 }
 
 // attachUprobe attaches prog to every target of p: with one uprobe_multi

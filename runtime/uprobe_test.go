@@ -182,27 +182,6 @@ func TestUprobePID(t *testing.T) {
 	}
 }
 
-func TestWildcardMatch(t *testing.T) {
-	for _, c := range []struct {
-		pat, s string
-		want   bool
-	}{
-		{"main.*", "main.foo", true},
-		{"main.*", "xmain.foo", false},
-		{"*", "", true},
-		{"*.foo", "a/b.c.foo", true},
-		{"a*b*c", "aXbYc", true},
-		{"a*b*c", "aXcYb", false},
-		{"a*a", "a", false},
-		{"exact", "exact", true},
-		{"exact", "exactly", false},
-	} {
-		if got := wildcardMatch(c.pat, c.s); got != c.want {
-			t.Errorf("wildcardMatch(%q, %q) = %v", c.pat, c.s, got)
-		}
-	}
-}
-
 // TestUprobeAttachTime attaches one probe to every function of this test
 // binary (thousands of Go functions, none of them made to run) with one
 // uprobe_multi link and with one link per function, and logs the cost.

@@ -44,6 +44,7 @@ type Table struct {
 	syms    []Symbol    // sorted by Addr
 	byName  map[string]int
 	textSeg []elf.ProgHeader
+	lines   *goLines // LineAt's .gopclntab, read on first use
 }
 
 // ErrNoSymbols is returned for a binary with no function symbols at all.
@@ -66,7 +67,7 @@ func Open(path string) (*Table, error) {
 
 // Read reads the function symbols of an open ELF file.
 func Read(f *elf.File) (*Table, error) {
-	t := &Table{IsGo: f.Section(".go.buildinfo") != nil || f.Section(".gopclntab") != nil, Machine: f.Machine}
+	t := &Table{IsGo: f.Section(".go.buildinfo") != nil || f.Section(".gopclntab") != nil, Machine: f.Machine, lines: &goLines{}}
 	for _, p := range f.Progs {
 		if p.Type == elf.PT_LOAD && p.Flags&elf.PF_X != 0 {
 			t.textSeg = append(t.textSeg, p.ProgHeader)

@@ -202,7 +202,10 @@ func (c *checker) uprobe(ap *ast.AttachPoint, parts []string, fail func(string, 
 		}
 		return []*Target{t}
 	}
-	if !symQuoted && hasWildcard(fn) {
+	// A quoted name is a wildcard too, as in bpftrace, unless it names a
+	// function exactly: Go methods such as "main.(*T).M" contain a '*'.
+	_, exact := b.Lookup(fn)
+	if hasWildcard(fn) && !(symQuoted && exact) {
 		syms := b.Match(fn)
 		if len(syms) == 0 {
 			fail("no function in %s matches '%s'", b.Path, fn)

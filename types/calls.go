@@ -243,7 +243,8 @@ func (c *checker) str(e *ast.Call) *Type {
 		t = c.record(p, c.positional(p, true))
 	} else {
 		t = c.expr(e.Args[0], useExpr)
-		if !t.IsNone() && t.Kind != Int && t.Kind != Pointer {
+		goStr := t.Kind == String && c.info.GoValues[e.Args[0]] != nil
+		if !t.IsNone() && t.Kind != Int && t.Kind != Pointer && !goStr {
 			c.errorf(e.Span, "str() expects an integer or a pointer type as first argument (%s provided)", t)
 		}
 	}
@@ -268,7 +269,7 @@ func (c *checker) stack(e *ast.Call, ci *CallInfo) *Type {
 	}
 	isMode := func(a ast.Expr) (string, bool) {
 		id, ok := a.(*ast.Ident)
-		if ok && (id.Name == "bpftrace" || id.Name == "perf" || id.Name == "raw") {
+		if ok && (id.Name == "bpftrace" || id.Name == "perf" || id.Name == "raw" || id.Name == "go") {
 			c.record(id, &Type{Kind: StackMode})
 			return id.Name, true
 		}

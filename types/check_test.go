@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/gobpftrace/gobpftrace/ast"
+	"github.com/gobpftrace/gobpftrace/symtab"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -209,5 +210,39 @@ func TestParseFormat(t *testing.T) {
 	want := []string{"%-5s", "%5.2d", "%rx", "%c", "%p", "%lld", "%d", "%hhu"}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Error(d)
+	}
+}
+
+// A quoted symbol is a wildcard too, as in bpftrace, unless it names a
+// function exactly: Go method names contain '*'.
+func TestQuotedSymbols(t *testing.T) {
+	env := fakeEnv()
+	fe := env.Binaries["./frontend"]
+	fe.Symbols = append(fe.Symbols,
+		symtab.Symbol{Name: "main.(*Cart).Add", Addr: 0x49e400, Size: 0x20},
+		symtab.Symbol{Name: "main.(*xCart).Total", Addr: 0x49e500, Size: 0x20})
+	for _, c := range []struct {
+		src  string
+		want []string
+	}{
+		{`uprobe:./frontend:"main.(*Cart).Total" {}`, []string{"main.(*Cart).Total"}},
+		// Every '*' of a wildcard is a wildcard, the one in "(*" too (as
+		// in bpftrace, there is no escape): (*xCart) matches as well.
+		{`uprobe:./frontend:"main.(*Cart).*" {}`, []string{"main.(*Cart).Add", "main.(*Cart).Total", "main.(*xCart).Total"}},
+		{`uprobe:./frontend:"main.(*x*).Total" {}`, []string{"main.(*xCart).Total"}},
+		{`uprobe:./frontend:main.*Cart).Total {}`, []string{"main.(*Cart).Total", "main.(*xCart).Total"}},
+	} {
+		info, errs, _ := check(t, c.src, &Config{Env: env})
+		if errs != "" {
+			t.Errorf("%s: %s", c.src, errs)
+			continue
+		}
+		var got []string
+		for _, tg := range info.Probes[0].Targets {
+			got = append(got, tg.Symbol)
+		}
+		if d := cmp.Diff(c.want, got); d != "" {
+			t.Errorf("%s: targets (-want +got):\n%s", c.src, d)
+		}
 	}
 }

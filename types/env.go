@@ -36,6 +36,9 @@ type Binary struct {
 	// of a function: where a return probe on a Go function attaches. nil
 	// when the environment cannot tell.
 	FindReturns func(symtab.Symbol) ([]uint64, error)
+	// Go describes a Go binary's functions and runtime from its DWARF
+	// (args, goid); nil means open the file at Path when first needed.
+	Go GoSource
 }
 
 // returns returns the addresses of fn's RET instructions.
@@ -72,7 +75,7 @@ func (b *Binary) Match(pattern string) []symtab.Symbol {
 	var out []symtab.Symbol
 	seen := map[string]bool{}
 	for _, s := range b.Symbols {
-		if !seen[s.Name] && wildcardMatch(pattern, s.Name) {
+		if !seen[s.Name] && symtab.Match(pattern, s.Name) {
 			seen[s.Name] = true
 			out = append(out, s)
 		}
@@ -84,28 +87,6 @@ func (b *Binary) Match(pattern string) []symtab.Symbol {
 // hasWildcard reports whether s holds a bpftrace wildcard.
 func hasWildcard(s string) bool { return strings.ContainsAny(s, "*") }
 
-// wildcardMatch matches s against pattern, where `*` matches any run of
-// characters and every other character matches itself.
-func wildcardMatch(pattern, s string) bool {
-	parts := strings.Split(pattern, "*")
-	if len(parts) == 1 {
-		return pattern == s
-	}
-	if !strings.HasPrefix(s, parts[0]) {
-		return false
-	}
-	s = s[len(parts[0]):]
-	last := parts[len(parts)-1]
-	for _, p := range parts[1 : len(parts)-1] {
-		i := strings.Index(s, p)
-		if i < 0 {
-			return false
-		}
-		s = s[i+len(p):]
-	}
-	return strings.HasSuffix(s, last)
-}
-
 // HostEnv reads binaries from the local file system with symtab. It caches
 // what it read; the zero value is ready to use.
 type HostEnv struct {
@@ -113,12 +94,15 @@ type HostEnv struct {
 	cache map[string]*Binary
 }
 
-// ResolveBinary implements Env.
+// ResolveBinary implements Env. With a pid, a path is the file that
+// process sees there (through /proc/PID/root when the process is in
+// another mount namespace, as in a container), and "" is its executable.
 func (e *HostEnv) ResolveBinary(target string, pid int) (string, error) {
+	notFound := fmt.Errorf("uprobe target file '%s' does not exist or is not executable", target)
 	switch {
 	case target == "" && pid > 0:
-		p, err := os.Readlink(fmt.Sprintf("/proc/%d/exe", pid))
-		if err != nil {
+		p, ok := symtab.ProcessPath(pid, "")
+		if !ok {
 			return "", fmt.Errorf("cannot find the executable of pid %d", pid)
 		}
 		return p, nil
@@ -127,18 +111,26 @@ func (e *HostEnv) ResolveBinary(target string, pid int) (string, error) {
 	case !strings.Contains(target, "/"):
 		p, err := exec.LookPath(target)
 		if err != nil {
-			return "", fmt.Errorf("uprobe target file '%s' does not exist or is not executable", target)
+			return "", notFound
 		}
 		return p, nil
 	}
-	st, err := os.Stat(target)
-	if err != nil || st.IsDir() || (st.Mode().Perm()&0o111 == 0 && !isSharedLib(target)) {
-		return "", fmt.Errorf("uprobe target file '%s' does not exist or is not executable", target)
+	path := target
+	if pid > 0 {
+		p, ok := symtab.ProcessPath(pid, target)
+		if !ok {
+			return "", notFound
+		}
+		path = p
 	}
-	if abs, err := filepath.Abs(target); err == nil {
+	st, err := os.Stat(path)
+	if err != nil || st.IsDir() || (st.Mode().Perm()&0o111 == 0 && !isSharedLib(path)) {
+		return "", notFound
+	}
+	if abs, err := filepath.Abs(path); err == nil {
 		return abs, nil
 	}
-	return target, nil
+	return path, nil
 }
 
 func isSharedLib(path string) bool { return strings.Contains(filepath.Base(path), ".so") }

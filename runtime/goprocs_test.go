@@ -1,0 +1,301 @@
+package runtime_test
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gobpftrace/gobpftrace"
+	"github.com/gobpftrace/gobpftrace/internal/testenv"
+	"github.com/gobpftrace/gobpftrace/runtime"
+	"github.com/gobpftrace/gobpftrace/symtab"
+)
+
+// goProcProg is the traced program of the Go-native tracing tests. It
+// prints "ready", waits for a byte on stdin, then makes N rounds of calls
+// (N is its argument) and prints N. main.leaf is small and inlined into
+// main.outer; it calls main.bottom, which is not inlined, so a stack taken
+// in bottom has leaf as an inlined frame of outer.
+const goProcProg = `package main
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+)
+
+var sink int
+
+//go:noinline
+func bottom(x int) int { return x + 1 } // LINE:bottom
+
+func leaf(x int) int {
+	return bottom(x) * 2 // LINE:leaf
+}
+
+//go:noinline
+func outer(x int) int {
+	return leaf(x) + 1 // LINE:outer
+}
+
+type T struct{ n int }
+
+//go:noinline
+func (t *T) A(x int) int { return t.n + x }
+
+//go:noinline
+func (t *T) B(x int) int { return t.n * x }
+
+//go:noinline
+func (t T) V() int { return t.n }
+
+//go:noinline
+func f(x int) int { return x + 7 }
+
+func main() {
+	n, _ := strconv.Atoi(os.Args[1])
+	fmt.Println("ready")
+	var b [1]byte
+	os.Stdin.Read(b[:])
+	t := &T{n: 3}
+	for i := 0; i < n; i++ {
+		sink += f(i) + outer(i) + t.A(i) + t.B(i) + t.B(i+1) + t.V() // LINE:main
+	}
+	fmt.Println(n)
+}
+`
+
+// goProcLine returns the line of goProcProg marked LINE:name.
+func goProcLine(t *testing.T, name string) int {
+	for i, l := range strings.Split(goProcProg, "\n") {
+		if strings.HasSuffix(l, "// LINE:"+name) {
+			return i + 1
+		}
+	}
+	t.Fatalf("no line %s", name)
+	return 0
+}
+
+// goProcBuild builds goProcProg in dir with extra go build flags and
+// returns the binary's path and the source file's.
+func goProcBuild(t *testing.T, flags ...string) (bin, src string) {
+	t.Helper()
+	dir := t.TempDir()
+	src = filepath.Join(dir, "main.go")
+	if err := os.WriteFile(src, []byte(goProcProg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module goproc\n\ngo 1.22\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("go", append(append([]string{"build", "-o", "goproc"}, flags...), ".")...)
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return filepath.Join(dir, "goproc"), src
+}
+
+// goProc is a started goProcProg, waiting for its go.
+type goProc struct {
+	cmd   *exec.Cmd
+	stdin io.WriteCloser
+	out   *bufio.Reader
+}
+
+// startGoProc starts name args... (goProcProg, or a command that execs
+// it) and waits until the program says it is ready.
+func startGoProc(t *testing.T, name string, args ...string) *goProc {
+	t.Helper()
+	cmd := exec.Command(name, args...)
+	cmd.Stderr = os.Stderr
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	p := &goProc{cmd, stdin, bufio.NewReader(stdout)}
+	if l, err := p.out.ReadString('\n'); err != nil || l != "ready\n" {
+		t.Fatalf("target did not start: %q, %v", l, err)
+	}
+	return p
+}
+
+// finish releases the program and returns what it printed last.
+func (p *goProc) finish(t *testing.T) string {
+	t.Helper()
+	p.stdin.Write([]byte{'g'})
+	p.stdin.Close()
+	rest, _ := io.ReadAll(p.out)
+	if err := p.cmd.Wait(); err != nil {
+		t.Fatalf("target: %v", err)
+	}
+	return strings.TrimSpace(string(rest))
+}
+
+// traceGoProc runs script with -p pid semantics (pid 0: none) while p makes
+// its calls, and returns the script's output.
+func traceGoProc(t *testing.T, script string, pid int, p *goProc) string {
+	t.Helper()
+	prog, err := gobpftrace.Compile("stdin", script, &gobpftrace.CompileOptions{PID: pid})
+	if err != nil {
+		t.Fatalf("compile %q: %v", script, err)
+	}
+	attached := make(chan struct{})
+	sess, err := runtime.Load(prog, &runtime.Options{PID: pid, TTL: time.Minute, OnAttached: func() { close(attached) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sess.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var b strings.Builder
+	done := make(chan error, 1)
+	go func() { done <- sess.Run(ctx, &b) }()
+	select {
+	case <-attached:
+	case err := <-done:
+		t.Fatalf("Run before attaching: %v\n%s", err, b.String())
+	}
+	if got := p.finish(t); got != "100" {
+		t.Errorf("target printed %q", got)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("Run: %v\n%s", err, b.String())
+	}
+	return b.String()
+}
+
+// checkUstack asserts that out holds a stack taken in main.f and named
+// through the symbol table: main.f+0 called from main.main.
+func checkUstack(t *testing.T, out string) {
+	t.Helper()
+	if !regexp.MustCompile(`(?m)^\s+main\.f\+0\n\s+main\.main\+\d+\n`).MatchString(out) {
+		t.Errorf("no symbolized ustack (main.f+0 from main.main) in:\n%s", out)
+	}
+}
+
+const goProcScript = `uprobe:%[1]s:main.f { @f = count(); }
+uprobe:%[1]s:main.f /@seen == 0/ { @seen = 1; printf("%%s", ustack(3)); }
+uprobe:%[1]s:main.*T* { @m[probe] = count(); }`
+
+// TestStrippedGoBinary: a Go binary built with -ldflags='-s -w' has no
+// .symtab; probes by name, wildcards over methods and ustack all work from
+// .gopclntab.
+func TestStrippedGoBinary(t *testing.T) {
+	testenv.RequireBPF(t)
+	bin, _ := goProcBuild(t, "-ldflags=-s -w")
+	if tab, err := symtab.Open(bin); err != nil || tab.Source != symtab.FromGopclntab {
+		t.Fatalf("the stripped binary's symbols: %v (want them from .gopclntab)", err)
+	}
+	p := startGoProc(t, bin, "100")
+	out := traceGoProc(t, fmt.Sprintf(goProcScript, bin), 0, p)
+	if got := mapLine(t, out, "@f"); got != "100" {
+		t.Errorf("@f = %s, want 100\n%s", got, out)
+	}
+	for name, want := range map[string]string{"(*T).A": "100", "(*T).B": "200", "T.V": "100"} {
+		if got := mapLine(t, out, fmt.Sprintf("@m[uprobe:%s:main.%s]", bin, name)); got != want {
+			t.Errorf("%s: %s hits, want %s\n%s", name, got, want, out)
+		}
+	}
+	checkUstack(t, out)
+}
+
+// TestStrippedGoQuotedWildcard: a quoted wildcard over the methods of a
+// type, `"main.(*T).*"`, which bpftrace 0.17 expands too (checked:
+// uprobe:/bin/bash:"rl_get*" attaches 10 probes).
+func TestStrippedGoQuotedWildcard(t *testing.T) {
+	testenv.RequireBPF(t)
+	bin, _ := goProcBuild(t, "-ldflags=-s -w")
+	p := startGoProc(t, bin, "100")
+	out := traceGoProc(t, fmt.Sprintf(`uprobe:%s:"main.(*T).*" { @m[probe] = count(); }`, bin), 0, p)
+	for name, want := range map[string]string{"A": "100", "B": "200"} {
+		if got := mapLine(t, out, fmt.Sprintf("@m[uprobe:%s:main.(*T).%s]", bin, name)); got != want {
+			t.Errorf("(*T).%s: %s hits, want %s\n%s", name, got, want, out)
+		}
+	}
+	if strings.Contains(out, "main.T.V]") {
+		t.Errorf("the wildcard over (*T) methods matched a method of T:\n%s", out)
+	}
+}
+
+// TestGoProcessInMountNamespace: a process in another mount namespace (as
+// in a container) runs a binary whose path exists only there, on a private
+// tmpfs. With -p PID it is traced from the host both by that path (found
+// through /proc/PID/root) and with no path (/proc/PID/exe), and its stacks
+// are symbolized.
+func TestGoProcessInMountNamespace(t *testing.T) {
+	testenv.RequireBPF(t)
+	unshare := testenv.RequireTool(t, "unshare")
+	bin, _ := goProcBuild(t)
+	priv := filepath.Join(t.TempDir(), "priv")
+	if err := os.Mkdir(priv, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	inside := filepath.Join(priv, "goproc")
+	p := startGoProc(t, unshare, "-m", "--propagation", "private", "sh", "-c",
+		fmt.Sprintf("mount -t tmpfs tmpfs %[1]s && cp %[2]s %[3]s && exec %[3]s 100", priv, bin, inside))
+	if _, err := os.Stat(inside); err == nil {
+		t.Fatalf("%s exists outside the target's mount namespace", inside)
+	}
+	pid := p.cmd.Process.Pid
+	script := fmt.Sprintf(`uprobe:%s:main.f { @path = count(); }
+uprobe:"main.f" { @nopath = count(); }
+uprobe:"main.f" /@seen == 0/ { @seen = 1; printf("%%s", ustack(3)); }`, inside)
+	out := traceGoProc(t, script, pid, p)
+	for _, name := range []string{"@path", "@nopath"} {
+		if got := mapLine(t, out, name); got != "100" {
+			t.Errorf("%s = %s, want 100\n%s", name, got, out)
+		}
+	}
+	checkUstack(t, out)
+}
+
+// TestUstackGoMode: ustack(go) prints each frame's file:line from
+// .gopclntab and the calls inlined at a frame as extra `[inlined]` lines
+// (main.leaf is inlined into main.outer), in plain and stripped binaries;
+// ustack() stays as bpftrace prints it.
+func TestUstackGoMode(t *testing.T) {
+	testenv.RequireBPF(t)
+	for _, c := range []struct {
+		name  string
+		flags []string
+	}{{"plain", nil}, {"stripped", []string{"-ldflags=-s -w"}}} {
+		t.Run(c.name, func(t *testing.T) {
+			bin, src := goProcBuild(t, c.flags...)
+			p := startGoProc(t, bin, "100")
+			script := fmt.Sprintf(`uprobe:%s:main.bottom /@seen == 0/ { @seen = 1; printf("go:%%s", ustack(go, 3)); printf("default:%%s", ustack(3)); }`, bin)
+			out := traceGoProc(t, script, 0, p)
+			want := fmt.Sprintf(`go:
+        main.bottom+0 (%[1]s:%[2]d)
+        main.leaf (%[1]s:%[3]d) [inlined]
+        main.outer+@@ (%[1]s:%[4]d)
+        main.main+@@ (%[1]s:%[5]d)
+default:
+        main.bottom+0
+        main.outer+@@
+        main.main+@@
+`, src, goProcLine(t, "bottom"), goProcLine(t, "leaf"), goProcLine(t, "outer"), goProcLine(t, "main"))
+			want = strings.ReplaceAll(regexp.QuoteMeta(want), "@@", `\d+`)
+			if !regexp.MustCompile(want).MatchString(out) {
+				t.Errorf("want\n%s\nin\n%s", want, out)
+			}
+		})
+	}
+}
