@@ -18,7 +18,7 @@ var allowedDeps = map[string][]string{
 	"goabi":            {},
 	"symtab":           {"golang.org/x/arch"},
 	"codegen":          {"ast", "types", "github.com/cilium/ebpf"},
-	"types":            {"ast", "symtab", "github.com/cilium/ebpf"},
+	"types":            {"ast", "symtab", "goabi", "output", "github.com/cilium/ebpf"},
 	"runtime":          {"ast", "types", "codegen", "output", "symtab", "github.com/cilium/ebpf", "golang.org/x/sys"},
 	"internal/txtar":   {},
 	"internal/testenv": {},

@@ -194,6 +194,9 @@ func (l *lowerer) output(rec loc, size int, wake bool) {
 // (at least the value's own size); bytes past the value are zeroed.
 func (l *lowerer) writeValue(e ast.Expr, dst loc, size int) {
 	t := l.typeOf(e)
+	if v := l.goValue(e); v != nil && l.goWrite(e, v, dst, size) {
+		return
+	}
 	if isIntLike(t) {
 		r := l.intExpr(e)
 		if size >= 8 {
@@ -280,6 +283,10 @@ func (l *lowerer) str(e *ast.Call, dst loc, size int) {
 	t := l.typeOf(e)
 	if p, ok := e.Args[0].(*ast.PositionalParam); ok {
 		l.writeValue(p, dst, size)
+		return
+	}
+	if v := l.goValue(e.Args[0]); v != nil {
+		l.goStr(e, v, dst, size)
 		return
 	}
 	l.zero(dst, size)

@@ -47,6 +47,8 @@ func (l *lowerer) builtin(e *ast.Ident) VReg {
 		return b.Call(asm.FnGetNumaNodeId)
 	case "retval":
 		return l.ctxReg(e, 80)
+	case "goid":
+		return l.goid(e)
 	case "probe", "func":
 		return l.targetIndex()
 	}

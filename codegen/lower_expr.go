@@ -15,6 +15,9 @@ import (
 // zero-extended from their type's width.
 func (l *lowerer) intExpr(e ast.Expr) VReg {
 	b := l.b
+	if v := l.goValue(e); v != nil {
+		return l.goInt(e, v)
+	}
 	switch e := e.(type) {
 	case *ast.Int:
 		return b.Const(int64(e.Value))

@@ -65,9 +65,18 @@ func (c *checker) ident(e *ast.Ident) *Type {
 			}
 		}
 		return builtin(t)
+	case name == "goid":
+		return c.goid(e)
 	case name == "args":
 		p := c.singleProvider()
-		if p == "uprobe" || p == "tracepoint" || p == "fentry" || p == "fexit" {
+		if p == "uprobe" {
+			return c.goArgs(e)
+		}
+		if p == "uretprobe" {
+			c.errorf(e.Span, "args is not available in uretprobe probes: a Go function's arguments are gone when it returns; save what you need at entry (e.g. @x[goid] = args.NAME)")
+			return TypeNone
+		}
+		if p == "tracepoint" || p == "fentry" || p == "fexit" {
 			c.errorf(e.Span, "args in %s probes is not supported yet", providerName(p))
 			return TypeNone
 		}

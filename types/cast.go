@@ -101,6 +101,9 @@ func (c *checker) field(e *ast.Field) *Type {
 	if x.IsNone() {
 		return TypeNone
 	}
+	if v := c.info.GoValues[e.X]; v != nil {
+		return c.goField(e, v)
+	}
 	what := "field '" + e.Name + "'"
 	idx, err := strconv.Atoi(e.Name)
 	if err == nil {
@@ -130,6 +133,9 @@ func (c *checker) index(e *ast.Index) *Type {
 	i := c.expr(e.Index, useExpr)
 	if x.IsNone() || i.IsNone() {
 		return TypeNone
+	}
+	if v := c.info.GoValues[e.X]; v != nil {
+		return c.goIndex(e, v)
 	}
 	if x.Kind != Array && x.Kind != Pointer {
 		c.errorf(e.Span, "The array index operator [] can only be used on arrays and pointers, found %s.", x.Kind)

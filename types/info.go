@@ -25,6 +25,11 @@ type Info struct {
 	// Params are the positional parameters the program was checked with
 	// ($1 is Params[0]).
 	Params []string
+	// GoValues says where each Go value reached from `args` is (args
+	// itself, its fields, elements, ...); nil when the program has none.
+	GoValues map[ast.Expr]*GoValue
+	// Goids holds, for each goid builtin, the offset of goid in runtime.g.
+	Goids map[*ast.Ident]int
 	// Warnings lists the warnings, sorted by position, also when there are
 	// no errors.
 	Warnings ast.ErrorList

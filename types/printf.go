@@ -1,64 +1,32 @@
 package types
 
 import (
-	"strings"
-
 	"github.com/gobpftrace/gobpftrace/ast"
+	"github.com/gobpftrace/gobpftrace/output"
 )
 
-// printfConvs are the conversions bpftrace accepts, longest first so that
-// `%rx` wins over `%r`, with the kind of value each takes.
-var printfConvs = func() []struct {
-	conv string
-	kind Kind
-} {
-	out := []struct {
-		conv string
-		kind Kind
-	}{{"rx", String}, {"rh", String}, {"r", String}, {"s", String}, {"c", Int}}
-	for _, l := range []string{"hh", "ll", "h", "l", "j", "z", "t", ""} {
-		for _, s := range []string{"d", "u", "o", "x", "X", "p"} {
-			out = append(out, struct {
-				conv string
-				kind Kind
-			}{l + s, Int})
-		}
-	}
-	return out
-}()
-
 // ParseFormat finds the conversions of a printf format string the way
-// bpftrace 0.17 does: `%`, an optional `-`, digits, an optional
-// `.digits`, then a known conversion; text that does not match is
-// printed as is. (0.17 has no `%%`: in "100%%d" the second `%d` is a
-// conversion.)
+// bpftrace 0.17 does (output.ParseFormat: `%`, an optional `-`, digits, an
+// optional `.digits`, then a known conversion; 0.17 has no `%%`, so in
+// "100%%d" the second `%d` is a conversion), with the kind of value each
+// takes.
 func ParseFormat(format string) []Verb {
-	var out []Verb
-	for i := 0; i < len(format); i++ {
-		if format[i] != '%' {
-			continue
+	f, err := output.ParseFormat(format)
+	if err != nil {
+		return nil
+	}
+	specs := f.Specs()
+	out := make([]Verb, len(specs))
+	for i := range specs {
+		sp := &specs[i]
+		text := format[sp.Start:sp.End]
+		tok := sp.Token()
+		kind := Int
+		switch sp.Conv {
+		case "s", "r", "rx", "rh":
+			kind = String
 		}
-		j := i + 1
-		if j < len(format) && format[j] == '-' {
-			j++
-		}
-		for j < len(format) && format[j] >= '0' && format[j] <= '9' {
-			j++
-		}
-		if j+1 < len(format) && format[j] == '.' && format[j+1] >= '0' && format[j+1] <= '9' {
-			j++
-			for j < len(format) && format[j] >= '0' && format[j] <= '9' {
-				j++
-			}
-		}
-		for _, pc := range printfConvs {
-			if strings.HasPrefix(format[j:], pc.conv) {
-				end := j + len(pc.conv)
-				out = append(out, Verb{Text: format[i:end], Flags: format[i+1 : j], Conv: pc.conv, Kind: pc.kind})
-				i = end - 1
-				break
-			}
-		}
+		out[i] = Verb{Text: text, Flags: text[1 : len(text)-len(tok)], Conv: tok, Kind: kind}
 	}
 	return out
 }

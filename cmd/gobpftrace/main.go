@@ -7,6 +7,7 @@
 //	gobpftrace -d ast|types|codegen   print a compiler stage; no kernel access
 //	gobpftrace --dry-run FILE         load and attach, then exit
 //	gobpftrace --verify FILE          load every program through the verifier only
+//	gobpftrace -l|-lv 'uprobe:BIN:PATTERN'  list probes (-lv: with Go arguments)
 package main
 
 import (
@@ -44,12 +45,15 @@ OPTIONS:
     --dry-run      load and attach every probe, then exit
     --verify       load every program through the kernel verifier, attach nothing
     -d STAGE       print a compiler stage and exit, without the kernel (ast, types, codegen)
+    -l [PATTERN]   list the uprobes matching PATTERN (uprobe:BIN:FUNC, wildcards allowed)
+    -lv [PATTERN]  the same, with each Go function's arguments (-l -v too)
 `
 
 // options are the parsed command line.
 type options struct {
 	prog, debug, cmd, out, buffering, format string
 	fmtMode, quiet, dryRun, verify           bool
+	list, listVerbose, verbose               bool
 	pid                                      int
 	params                                   []string
 }
@@ -70,6 +74,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.format, "f", "text", "")
 	fs.BoolVar(&o.dryRun, "dry-run", false, "")
 	fs.BoolVar(&o.verify, "verify", false, "")
+	fs.BoolVar(&o.list, "l", false, "")
+	fs.BoolVar(&o.listVerbose, "lv", false, "")
+	fs.BoolVar(&o.verbose, "v", false, "")
 	help, help2 := fs.Bool("h", false, ""), fs.Bool("help", false, "")
 	ver, ver2 := fs.Bool("V", false, ""), fs.Bool("version", false, "")
 	if err := fs.Parse(args); err != nil {
@@ -87,6 +94,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if o.format != "text" && o.format != "json" {
 		fmt.Fprintf(stderr, "ERROR: Invalid output format \"%s\"\nValid formats: 'text', 'json'\n", o.format)
 		return 1
+	}
+
+	if o.list || o.listVerbose {
+		return listProbes(fs.Args(), o.pid, o.listVerbose || o.verbose, stdout, stderr)
 	}
 
 	filename, src, status, err := readScript(fs, o.prog, stdin)

@@ -49,5 +49,12 @@ func run(ctx context.Context, w io.Writer, ttl time.Duration) error {
 		return err
 	}
 	printTable(w, rows)
+
+	fmt.Fprintf(w, "\nThe same question without registers: args.m by name, goid, retval.\n")
+	argRows, err := traceArgs(ctx, bin, shop, ttl)
+	if err != nil {
+		return err
+	}
+	printArgs(w, argRows)
 	return nil
 }

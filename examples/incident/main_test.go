@@ -42,6 +42,13 @@ func TestIncidentDemo(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, got)
 		}
 	}
+	// The args script (no registers) finds the same invalid calls.
+	if n := strings.Count(got, "money.IsValid returned false for Money{Units: 1, Nanos: -10000000}\n"); n != 4 {
+		t.Errorf("args script found %d invalid calls, want 4:\n%s", n, got)
+	}
+	if !regexp.MustCompile(`args script: [1-9]\d* calls of money.IsValid \(currencies USD\), 4 returned false`).MatchString(got) {
+		t.Errorf("args script summary missing:\n%s", got)
+	}
 	if !regexp.MustCompile(`(?m)^\S+ +8 +990000000  ok `).MatchString(got) {
 		t.Errorf("no valid mug price in the table:\n%s", got)
 	}

@@ -1,0 +1,425 @@
+package types
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/gobpftrace/gobpftrace/ast"
+	"github.com/gobpftrace/gobpftrace/goabi"
+)
+
+// GoSource answers questions about one Go binary that need its DWARF: the
+// parameters of its functions and the layout of runtime.g. HostEnv opens a
+// goabi.Binary lazily; tests set Binary.Go to a StaticGo.
+type GoSource interface {
+	Func(name string) (*goabi.Func, error)
+	GoidOffset() (int, error)
+	// ABI is the binary's GOARCH and whether it uses the register ABI.
+	ABI() (arch string, regABI bool)
+}
+
+// StaticGo is a GoSource built by hand, for tests.
+type StaticGo struct {
+	Arch   string // "" means amd64
+	NoReg  bool   // the stack ABI (Go < 1.17)
+	Funcs  map[string]*goabi.Func
+	Goid   int   // goid offset in runtime.g
+	Err    error // returned by Func and GoidOffset when set (e.g. goabi.ErrNoDWARF)
+	GoidOK bool  // Goid is known
+}
+
+// Func implements GoSource.
+func (s *StaticGo) Func(name string) (*goabi.Func, error) {
+	if s.Err != nil {
+		return nil, s.Err
+	}
+	if f, ok := s.Funcs[name]; ok {
+		return f, nil
+	}
+	return nil, fmt.Errorf("no DWARF description of %s", name)
+}
+
+// GoidOffset implements GoSource.
+func (s *StaticGo) GoidOffset() (int, error) {
+	if s.Err != nil {
+		return 0, s.Err
+	}
+	if !s.GoidOK {
+		return 0, errors.New("no runtime.g in DWARF")
+	}
+	return s.Goid, nil
+}
+
+// ABI implements GoSource.
+func (s *StaticGo) ABI() (string, bool) {
+	if s.Arch == "" {
+		return "amd64", !s.NoReg
+	}
+	return s.Arch, !s.NoReg
+}
+
+// hostGo is a goabi.Binary as a GoSource.
+type hostGo struct{ b *goabi.Binary }
+
+func (h hostGo) Func(name string) (*goabi.Func, error) { return h.b.Func(name) }
+func (h hostGo) GoidOffset() (int, error)              { return h.b.GoidOffset() }
+func (h hostGo) ABI() (string, bool)                   { return h.b.Arch, h.b.RegABI }
+
+// goSources caches the Go binaries opened for Binary values that have no
+// GoSource of their own, by path.
+var goSources = struct {
+	sync.Mutex
+	m map[string]GoSource
+}{m: map[string]GoSource{}}
+
+// goSource returns the binary's GoSource: Binary.Go, or a goabi.Binary
+// opened from Path on first use.
+func (b *Binary) goSource() (GoSource, error) {
+	if b.Go != nil {
+		return b.Go, nil
+	}
+	if !b.IsGo {
+		return nil, fmt.Errorf("%s is not a Go program", b.Path)
+	}
+	goSources.Lock()
+	defer goSources.Unlock()
+	if s, ok := goSources.m[b.Path]; ok {
+		return s, nil
+	}
+	gb, err := goabi.Open(b.Path)
+	if err != nil {
+		return nil, err
+	}
+	s := hostGo{gb}
+	goSources.m[b.Path] = s
+	return s, nil
+}
+
+// GoPiece is one part of a Go value at function entry: a register (RegOff
+// is its offset in struct pt_regs) or a stack slot (RegOff < 0, Stack is
+// its address relative to the stack pointer at entry).
+type GoPiece struct {
+	Reg    string // "RAX", or "" on the stack
+	RegOff int    // pt_regs offset; -1 on the stack or for registers not in pt_regs
+	Stack  int64
+	Offset int64 // bytes [Offset, Offset+Size) of the value
+	Size   int64
+}
+
+// GoValue tells codegen where a Go value reached from `args` is: either
+// part of a parameter at entry (Pieces), or in user memory at Offset from
+// the pointer that Base evaluates to.
+type GoValue struct {
+	Type   *goabi.Type // nil for the `args` root
+	Func   *goabi.Func // the `args` root only
+	Pieces []GoPiece
+	Base   *GoValue
+	Offset int64
+}
+
+// Part returns the value of size bytes at byte off of v.
+func (v *GoValue) Part(off, size int64, t *goabi.Type) *GoValue {
+	if v.Base != nil {
+		return &GoValue{Type: t, Base: v.Base, Offset: v.Offset + off}
+	}
+	out := &GoValue{Type: t}
+	for _, p := range v.Pieces {
+		lo, hi := max(p.Offset, off), min(p.Offset+p.Size, off+size)
+		if lo >= hi {
+			continue
+		}
+		q := p
+		if q.Reg == "" {
+			q.Stack += lo - p.Offset
+		} else if lo != p.Offset || hi != p.Offset+p.Size {
+			q.RegOff = -1 // part of a register: not supported
+		}
+		q.Offset, q.Size = lo-off, hi-lo
+		out.Pieces = append(out.Pieces, q)
+	}
+	return out
+}
+
+// loadable reports why a scalar of size bytes cannot be read from v, or "".
+func (v *GoValue) loadable(size int64) string {
+	if v.Base != nil {
+		return v.Base.loadable(8)
+	}
+	if len(v.Pieces) != 1 || v.Pieces[0].Offset != 0 || v.Pieces[0].Size != size {
+		return "it is not in one register or stack slot"
+	}
+	p := v.Pieces[0]
+	if p.Reg != "" && p.RegOff < 0 {
+		return fmt.Sprintf("register %s is not in pt_regs", p.Reg)
+	}
+	return ""
+}
+
+func goPieces(arch string, l goabi.Location) []GoPiece {
+	var out []GoPiece
+	for _, p := range l.Pieces {
+		q := GoPiece{Reg: p.Reg, RegOff: -1, Stack: p.Stack, Offset: p.Offset, Size: p.Size}
+		if p.Reg != "" {
+			if off, ok := goabi.PtRegsOffset(arch, p.Reg); ok {
+				q.RegOff = off
+			}
+		}
+		out = append(out, q)
+	}
+	return out
+}
+
+// recordGo records v as the Go value of e.
+func (c *checker) recordGo(e ast.Expr, v *GoValue) {
+	if c.info.GoValues == nil {
+		c.info.GoValues = map[ast.Expr]*GoValue{}
+	}
+	c.info.GoValues[e] = v
+}
+
+// goBinaries returns the Go sources of the current probe's targets, or an
+// error message.
+func (c *checker) goTargets(what string) ([]GoSource, []*Target, string) {
+	var srcs []GoSource
+	var ts []*Target
+	for _, t := range c.probe.Targets {
+		if t.Provider != "uprobe" && t.Provider != "uretprobe" {
+			return nil, nil, fmt.Sprintf("%s can only be used in uprobes on Go programs", what)
+		}
+		b, err := c.env.Binary(t.Binary)
+		if err != nil {
+			return nil, nil, err.Error()
+		}
+		if !b.IsGo {
+			return nil, nil, fmt.Sprintf("%s can only be used in uprobes on Go programs (%s is not a Go program)", what, t.Binary)
+		}
+		s, err := b.goSource()
+		if err != nil {
+			return nil, nil, err.Error()
+		}
+		srcs, ts = append(srcs, s), append(ts, t)
+	}
+	if len(srcs) == 0 {
+		return nil, nil, fmt.Sprintf("%s needs an attached uprobe", what)
+	}
+	return srcs, ts, ""
+}
+
+// noDWARF words a missing-DWARF error for the user.
+func noDWARF(path string, err error) string {
+	if errors.Is(err, goabi.ErrNoDWARF) {
+		return fmt.Sprintf("%s has no DWARF debug info (was it built with -ldflags=-w?): Go arguments and goid need it; reg(\"ax\") and friends still work", path)
+	}
+	return err.Error()
+}
+
+// goArgs types `args` in a uprobe on a Go function.
+func (c *checker) goArgs(e *ast.Ident) *Type {
+	srcs, ts, msg := c.goTargets("args")
+	if msg != "" {
+		c.errorf(e.Span, "%s", msg)
+		return TypeNone
+	}
+	var root *GoValue
+	sig := ""
+	for i, s := range srcs {
+		t := ts[i]
+		if t.Symbol == "" || t.Offset != 0 {
+			c.errorf(e.Span, "args is only available at the entry of a Go function (%s)", t.Name)
+			return TypeNone
+		}
+		arch, reg := s.ABI()
+		if arch != "amd64" {
+			c.errorf(e.Span, "args on %s Go binaries is not supported yet", arch)
+			return TypeNone
+		}
+		f, err := s.Func(t.Symbol)
+		if err != nil {
+			c.errorf(e.Span, "%s", noDWARF(t.Binary, err))
+			return TypeNone
+		}
+		_ = reg
+		if i == 0 {
+			root, sig = &GoValue{Func: f}, signature(f)
+		} else if signature(f) != sig {
+			c.errorf(e.Span, "args: the functions this probe attaches to have different parameters (%s, %s)", ts[0].Symbol, t.Symbol)
+			return TypeNone
+		}
+	}
+	c.recordGo(e, root)
+	return RecordType("args")
+}
+
+// signature describes f's parameters and their locations.
+func signature(f *goabi.Func) string {
+	var b strings.Builder
+	for _, p := range f.Params {
+		fmt.Fprintf(&b, "%s %s %s;", p.Name, p.Type, p.Loc)
+	}
+	return b.String()
+}
+
+// goField types x.name (or x->name) where x is a Go value.
+func (c *checker) goField(e *ast.Field, v *GoValue) *Type {
+	if v.Func != nil {
+		p, ok := v.Func.Param(e.Name)
+		if !ok {
+			var names []string
+			for _, p := range v.Func.Params {
+				names = append(names, p.Name)
+			}
+			c.errorf(e.Span, "%s has no parameter '%s' (parameters: %s)", v.Func.Name, e.Name, strings.Join(names, ", "))
+			return TypeNone
+		}
+		if p.Type.Size > 0 && len(p.Loc.Pieces) == 0 {
+			c.errorf(e.Span, "the location of parameter '%s' is unknown", e.Name)
+			return TypeNone
+		}
+		return c.goTyped(e, &GoValue{Type: p.Type, Pieces: goPieces("amd64", p.Loc)})
+	}
+	t := v.Type
+	if t.Kind == goabi.Pointer && t.Elem != nil {
+		f, ok := t.Elem.Field(e.Name)
+		if !ok || t.Elem.Kind != goabi.Struct {
+			c.errorf(e.Span, "Go type %s has no field '%s'", t.Elem, e.Name)
+			return TypeNone
+		}
+		return c.goTyped(e, &GoValue{Type: f.Type, Base: v, Offset: f.Offset})
+	}
+	f, ok := t.Field(e.Name)
+	if !ok {
+		c.errorf(e.Span, "Go type %s has no field '%s'", t, e.Name)
+		return TypeNone
+	}
+	return c.goTyped(e, v.Part(f.Offset, f.Type.Size, f.Type))
+}
+
+// goIndex types x[i] where x is a Go slice, array or pointer.
+func (c *checker) goIndex(e *ast.Index, v *GoValue) *Type {
+	lit, ok := e.Index.(*ast.Int)
+	if !ok {
+		c.errorf(e.Span, "The array index operator [] only accepts literal integer indices.")
+		return TypeNone
+	}
+	t, i := v.Type, int64(lit.Value)
+	if v.Func != nil || t.Elem == nil || i < 0 {
+		c.errorf(e.Span, "The array index operator [] can not be used on Go type %s", goTypeName(v))
+		return TypeNone
+	}
+	el := t.Elem
+	switch t.Kind {
+	case goabi.Slice:
+		ptr := v.Part(0, 8, goabi.PointerTo(el))
+		return c.goTyped(e, &GoValue{Type: el, Base: ptr, Offset: i * el.Size})
+	case goabi.Pointer:
+		return c.goTyped(e, &GoValue{Type: el, Base: v, Offset: i * el.Size})
+	case goabi.Array:
+		if i >= t.Len {
+			c.errorf(e.Span, "the index %d is out of bounds for array of size %d", i, t.Len)
+			return TypeNone
+		}
+		return c.goTyped(e, v.Part(i*el.Size, el.Size, el))
+	}
+	c.errorf(e.Span, "The array index operator [] can not be used on Go type %s", t)
+	return TypeNone
+}
+
+func goTypeName(v *GoValue) string {
+	if v.Type == nil {
+		return "args"
+	}
+	return v.Type.String()
+}
+
+// goTyped records v for e and returns its bpftrace type; scalars and
+// strings must be readable.
+func (c *checker) goTyped(e ast.Expr, v *GoValue) *Type {
+	t := v.Type
+	var bt *Type
+	switch t.Kind {
+	case goabi.Bool:
+		bt = IntType(1, false)
+	case goabi.Int, goabi.Uint:
+		bt = IntType(int(t.Size), t.Kind == goabi.Int)
+	case goabi.Pointer:
+		bt = PointerTo(&Type{Kind: Record, Name: t.Elem.String(), Size: int(t.Elem.Size)})
+	case goabi.UnsafePointer, goabi.Map, goabi.Chan, goabi.FuncKind:
+		bt = TypeUint64
+	case goabi.String:
+		bt = StringType(StringSize)
+	case goabi.Float, goabi.Complex:
+		c.errorf(e.Range(), "%s values are not supported: Go passes them in X registers, which uprobes do not see (not in pt_regs)", t)
+		return TypeNone
+	default:
+		c.recordGo(e, v)
+		return &Type{Kind: Record, Name: t.String(), Size: int(t.Size)}
+	}
+	check := func(w *GoValue, size int64) bool {
+		if why := w.loadable(size); why != "" {
+			c.errorf(e.Range(), "cannot read this %s value: %s", t, why)
+			return false
+		}
+		return true
+	}
+	if t.Kind == goabi.String {
+		if !check(v.Part(0, 8, nil), 8) || !check(v.Part(8, 8, nil), 8) {
+			return TypeNone
+		}
+	} else if !check(v, t.Size) {
+		return TypeNone
+	}
+	c.recordGo(e, v)
+	return bt
+}
+
+// goid types the goid builtin: the current goroutine's id.
+func (c *checker) goid(e *ast.Ident) *Type {
+	srcs, ts, msg := c.goTargets("goid")
+	if msg != "" {
+		c.errorf(e.Span, "%s", msg)
+		return TypeNone
+	}
+	off := -1
+	for i, s := range srcs {
+		arch, reg := s.ABI()
+		if arch != "amd64" || !reg {
+			c.errorf(e.Span, "goid needs Go's register ABI on amd64 (%s is %s without it)", ts[i].Binary, arch)
+			return TypeNone
+		}
+		o, err := s.GoidOffset()
+		if err != nil {
+			c.errorf(e.Span, "%s", noDWARF(ts[i].Binary, err))
+			return TypeNone
+		}
+		if off >= 0 && o != off {
+			c.errorf(e.Span, "goid: the binaries of this probe place runtime.g's goid differently")
+			return TypeNone
+		}
+		off = o
+	}
+	if c.info.Goids == nil {
+		c.info.Goids = map[*ast.Ident]int{}
+	}
+	c.info.Goids[e] = off
+	c.info.Builtins[e] = "goid"
+	return TypeUint64
+}
+
+// GoFunc describes the Go function a uprobe target attaches to, read from
+// the DWARF of its binary (for listings such as `-lv`).
+func (t *Target) GoFunc() (*goabi.Func, error) {
+	if !t.IsGo || t.Symbol == "" {
+		return nil, fmt.Errorf("%s is not a Go function", t.Name)
+	}
+	s, err := (&Binary{Path: t.Binary, IsGo: true}).goSource()
+	if err != nil {
+		return nil, err
+	}
+	f, err := s.Func(t.Symbol)
+	if err != nil {
+		return nil, errors.New(noDWARF(t.Binary, err))
+	}
+	return f, nil
+}
