@@ -7,8 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gobpftrace/gobpftrace"
-	"github.com/gobpftrace/gobpftrace/ast"
 	"github.com/gobpftrace/gobpftrace/runtime"
 )
 
@@ -46,41 +44,19 @@ type ArgsRow struct {
 
 // traceArgs runs the args script like trace runs the register script.
 func traceArgs(ctx context.Context, bin string, shop *shopProcess, ttl time.Duration) ([]ArgsRow, error) {
-	src := fmt.Sprintf(argsScript, bin, moneyIsValid)
-	prog, err := gobpftrace.Compile("incident-args.bt", src, &gobpftrace.CompileOptions{PID: shop.pid()})
-	if err != nil {
-		var b strings.Builder
-		ast.PrintError(&b, src, err)
-		return nil, fmt.Errorf("compiling the args script:\n%s", b.String())
-	}
-	driven := make(chan struct{})
-	sess, err := runtime.Load(prog, &runtime.Options{
-		PID: shop.pid(),
-		TTL: ttl,
-		OnAttached: func() {
-			go func() { shop.drive(ctx); close(driven) }()
-		},
-	})
-	if err != nil {
-		return nil, err
-	}
-	defer sess.Close()
 	var rows []ArgsRow
-	for ev, err := range sess.Events(ctx) {
-		if err != nil {
-			return rows, err
-		}
+	err := runScript(ctx, "incident-args.bt", fmt.Sprintf(argsScript, bin, moneyIsValid), shop, ttl, func(ev *runtime.Event) error {
 		if ev.Format == nil {
-			continue
+			return nil
 		}
 		var r ArgsRow
 		if err := ev.Decode(&r); err != nil {
-			return rows, err
+			return err
 		}
 		rows = append(rows, r)
-	}
-	<-driven
-	return rows, nil
+		return nil
+	})
+	return rows, err
 }
 
 // printArgs prints what the args script found.

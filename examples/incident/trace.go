@@ -39,15 +39,29 @@ func (r Row) Valid() bool {
 	return !(r.Units > 0 && r.Nanos < 0 || r.Units < 0 && r.Nanos > 0)
 }
 
-// trace compiles and attaches the script to the shop, drives traffic once
-// the probe is attached, and collects every record until the TTL ends.
+// trace runs the register script and decodes every record into a Row.
 func trace(ctx context.Context, bin string, shop *shopProcess, ttl time.Duration) ([]Row, error) {
-	src := fmt.Sprintf(script, bin, moneyIsValid)
-	prog, err := gobpftrace.Compile("incident.bt", src, &gobpftrace.CompileOptions{PID: shop.pid()})
+	var rows []Row
+	err := runScript(ctx, "incident.bt", fmt.Sprintf(script, bin, moneyIsValid), shop, ttl, func(ev *runtime.Event) error {
+		var r Row
+		if err := ev.Decode(&r); err != nil {
+			return err
+		}
+		rows = append(rows, r)
+		return nil
+	})
+	return rows, err
+}
+
+// runScript compiles src, attaches it to the shop through the library,
+// drives traffic once the probes are attached and hands every event to
+// each until the TTL ends.
+func runScript(ctx context.Context, name, src string, shop *shopProcess, ttl time.Duration, each func(*runtime.Event) error) error {
+	prog, err := gobpftrace.Compile(name, src, &gobpftrace.CompileOptions{PID: shop.pid()})
 	if err != nil {
 		var b strings.Builder
 		ast.PrintError(&b, src, err)
-		return nil, fmt.Errorf("compiling the script:\n%s", b.String())
+		return fmt.Errorf("compiling %s:\n%s", name, b.String())
 	}
 	driven := make(chan struct{})
 	sess, err := runtime.Load(prog, &runtime.Options{
@@ -58,22 +72,19 @@ func trace(ctx context.Context, bin string, shop *shopProcess, ttl time.Duration
 		},
 	})
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer sess.Close()
-	var rows []Row
 	for ev, err := range sess.Events(ctx) {
+		if err == nil {
+			err = each(ev)
+		}
 		if err != nil {
-			return rows, err
+			return err
 		}
-		var r Row
-		if err := ev.Decode(&r); err != nil {
-			return rows, err
-		}
-		rows = append(rows, r)
 	}
 	<-driven
-	return rows, nil
+	return nil
 }
 
 // printTable prints the decoded records and points out the invalid values.
