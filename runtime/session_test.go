@@ -40,44 +40,6 @@ import (
 	"github.com/gobpftrace/gobpftrace/runtime"
 )
 
-// heldBPF returns the BPF objects that process pid's open fds hold, as
-// "prog:ID", "map:ID", "link:ID" and "btf:ID", and its BPF and perf event
-// fds as "fd:N:anon_inode:...".
-func heldBPF(t testing.TB, pid int) (objs, fds map[string]bool) {
-	t.Helper()
-	objs, fds = map[string]bool{}, map[string]bool{}
-	dir := fmt.Sprintf("/proc/%d/fd", pid)
-	ents, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range ents {
-		target, err := os.Readlink(filepath.Join(dir, e.Name()))
-		if err != nil || !strings.HasPrefix(target, "anon_inode:") {
-			continue // closed meanwhile, or a file
-		}
-		kind := strings.TrimPrefix(target, "anon_inode:")
-		if !strings.Contains(kind, "bpf") && !strings.Contains(kind, "btf") && kind != "[perf_event]" {
-			continue
-		}
-		fds["fd:"+e.Name()+":"+target] = true
-		info, err := os.ReadFile(fmt.Sprintf("/proc/%d/fdinfo/%s", pid, e.Name()))
-		if err != nil {
-			continue
-		}
-		for _, l := range strings.Split(string(info), "\n") {
-			k, v, ok := strings.Cut(l, ":")
-			if !ok {
-				continue
-			}
-			if kind, ok := strings.CutSuffix(k, "_id"); ok && slices.Contains([]string{"prog", "map", "link", "btf"}, kind) {
-				objs[kind+":"+strings.TrimSpace(v)] = true
-			}
-		}
-	}
-	return objs, fds
-}
-
 // leakCheck proves that a session leaves nothing loaded.
 type leakCheck struct {
 	t         *testing.T
@@ -87,7 +49,7 @@ type leakCheck struct {
 
 func newLeakCheck(t *testing.T) *leakCheck {
 	t.Helper()
-	_, fds := heldBPF(t, os.Getpid())
+	_, fds := testenv.HeldBPF(t, os.Getpid())
 	return &leakCheck{t: t, fdsBefore: fds, ours: map[string]bool{}}
 }
 
@@ -95,7 +57,7 @@ func newLeakCheck(t *testing.T) *leakCheck {
 // loaded). It checks that they are ours: gbt_ programs and maps that
 // LoadedObjects sees, so that the final check can fail.
 func (l *leakCheck) sample() {
-	objs, _ := heldBPF(l.t, os.Getpid())
+	objs, _ := testenv.HeldBPF(l.t, os.Getpid())
 	loaded, err := runtime.LoadedObjects(runtime.NamePrefix)
 	if err != nil {
 		l.t.Error(err)
@@ -181,7 +143,7 @@ func (l *leakCheck) done() {
 		l.t.Error("leak check: nothing was sampled while the session ran")
 	}
 	waitGone(l.t, l.ours, "prog", "map", "link", "btf")
-	_, fds := heldBPF(l.t, os.Getpid())
+	_, fds := testenv.HeldBPF(l.t, os.Getpid())
 	for fd := range fds {
 		if !l.fdsBefore[fd] {
 			l.t.Errorf("still open: %s", fd)
@@ -372,7 +334,7 @@ func checkRejection(t *testing.T, err error) {
 // were created before the program).
 func TestLoadRejected(t *testing.T) {
 	testenv.RequireBPF(t)
-	_, fdsBefore := heldBPF(t, os.Getpid())
+	_, fdsBefore := testenv.HeldBPF(t, os.Getpid())
 	prog := compile(t, badScript)
 	corrupt(t, prog, "@zq = 42")
 	sess, err := runtime.Load(prog, nil)
@@ -381,7 +343,7 @@ func TestLoadRejected(t *testing.T) {
 		t.Fatal("Load accepted a program that reads an uninitialised register")
 	}
 	checkRejection(t, err)
-	_, fds := heldBPF(t, os.Getpid())
+	_, fds := testenv.HeldBPF(t, os.Getpid())
 	for fd := range fds {
 		if !fdsBefore[fd] {
 			t.Errorf("still open after the failed Load: %s", fd)
@@ -409,7 +371,7 @@ profile:hz:99 { @c[cpu] = count(); }
 uprobe:%[1]s:f { @d = count(); }
 uretprobe:%[1]s:f { printf("%%d\n", retval); }
 END { print(@a); }`, bin))
-	_, fdsBefore := heldBPF(t, os.Getpid())
+	_, fdsBefore := testenv.HeldBPF(t, os.Getpid())
 	res, err := runtime.Verify(prog)
 	if err != nil {
 		t.Fatal(err)
@@ -426,7 +388,7 @@ END { print(@a); }`, bin))
 	if !slices.Equal(got, want) {
 		t.Errorf("programs %q, want %q", got, want)
 	}
-	_, fds := heldBPF(t, os.Getpid())
+	_, fds := testenv.HeldBPF(t, os.Getpid())
 	for fd := range fds {
 		if !fdsBefore[fd] {
 			t.Errorf("still open after Verify: %s", fd)

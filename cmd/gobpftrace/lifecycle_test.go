@@ -12,7 +12,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -30,34 +29,6 @@ import (
 	"github.com/gobpftrace/gobpftrace/internal/testenv"
 	"github.com/gobpftrace/gobpftrace/runtime"
 )
-
-// heldObjects returns the BPF objects that process pid's fds hold:
-// "prog:ID", "map:ID", "link:ID", "btf:ID".
-func heldObjects(t testing.TB, pid int) map[string]bool {
-	t.Helper()
-	objs := map[string]bool{}
-	dir := fmt.Sprintf("/proc/%d/fdinfo", pid)
-	ents, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range ents {
-		info, err := os.ReadFile(filepath.Join(dir, e.Name()))
-		if err != nil {
-			continue // closed meanwhile
-		}
-		for _, l := range strings.Split(string(info), "\n") {
-			k, v, ok := strings.Cut(l, ":")
-			if !ok {
-				continue
-			}
-			if kind, ok := strings.CutSuffix(k, "_id"); ok && slices.Contains([]string{"prog", "map", "link", "btf"}, kind) {
-				objs[kind+":"+strings.TrimSpace(v)] = true
-			}
-		}
-	}
-	return objs
-}
 
 // checkOurs fails unless objs has programs and maps, all of them gbt_
 // objects that LoadedObjects lists (so that checkGone can fail).
@@ -161,7 +132,7 @@ func startCLI(t *testing.T, bin string, args ...string) *cliRun {
 	if sc.Err() != nil || r.cmd.ProcessState != nil {
 		t.Fatalf("no attach notification; stderr:\n%s", r.stderr.String())
 	}
-	r.objs = heldObjects(t, r.cmd.Process.Pid)
+	r.objs, _ = testenv.HeldBPF(t, r.cmd.Process.Pid)
 	go func() { // the rest of stderr
 		for sc.Scan() {
 			r.stderr.WriteString(sc.Text() + "\n")
