@@ -226,7 +226,9 @@ func (b *Binary) openDWARF() error {
 		}
 		return d, nil
 	}
-	l := &lazyInfo{r: info.Open(), extra: map[string][]byte{}}
+	// Section.Size is the uncompressed size: one allocation holds all
+	// that may be inflated, so growing never copies.
+	l := &lazyInfo{r: info.Open(), extra: map[string][]byte{}, buf: make([]byte, 0, info.Size)}
 	var err error
 	if l.abbrev, err = sec(".debug_abbrev"); err != nil {
 		return err
