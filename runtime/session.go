@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"os"
 	"time"
 
 	"github.com/cilium/ebpf"
@@ -26,6 +27,9 @@ type Options struct {
 	JSON bool
 	// Quiet drops the "Attaching N probes..." line (bpftrace's -q).
 	Quiet bool
+	// Output is where Run writes when it is given no writer (default
+	// os.Stdout).
+	Output io.Writer
 	// OnAttached is called once every probe is attached and BEGIN has run,
 	// before events are read (the CLI starts -c commands and writes
 	// __BPFTRACE_NOTIFY_PROBES_ATTACHED there).
@@ -179,11 +183,17 @@ func (s *Session) attachAll() error {
 	return nil
 }
 
-// Run attaches the script and writes its output as bpftrace does (text, or
-// NDJSON with Options.JSON) until exit() runs, ctx is cancelled or the TTL
+// Run attaches the script and writes its output to w (nil: Options.Output,
+// else os.Stdout) as bpftrace does (text, or NDJSON with Options.JSON) until exit() runs, ctx is cancelled or the TTL
 // passes; then it detaches, runs END, prints every map and returns. Close
 // the session afterwards.
 func (s *Session) Run(ctx context.Context, w io.Writer) error {
+	if w == nil {
+		w = s.opts.Output
+	}
+	if w == nil {
+		w = os.Stdout
+	}
 	tw := newTextWriter(w, s)
 	if !s.opts.Quiet {
 		tw.attaching(s.ProbeCount())

@@ -403,3 +403,20 @@ END { print(@a); }`, bin))
 		checkRejection(t, err)
 	}
 }
+
+// TestRunOutputOption: Run without a writer writes to Options.Output.
+func TestRunOutputOption(t *testing.T) {
+	testenv.RequireBPF(t)
+	var buf strings.Builder
+	sess, err := runtime.Load(compile(t, `BEGIN { printf("hi\n"); exit(); }`), &runtime.Options{Output: &buf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sess.Close()
+	if err := sess.Run(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := buf.String(), "Attaching 1 probe...\nhi\n\n\n"; got != want {
+		t.Fatalf("Options.Output got %q, want %q", got, want)
+	}
+}
