@@ -52,7 +52,14 @@ func Parse(filename, src string) (prog *ast.Program, err error) {
 		defer func() {
 			if r := recover(); r != nil {
 				if _, ok := r.(bailout); !ok {
-					panic(r)
+					// A parser bug must not take the caller down
+					// (FuzzParse hunts for them): report it at the
+					// token where it happened.
+					var at ast.Span
+					if p.i >= 0 && p.i < len(p.toks) {
+						at = p.toks[p.i].Span
+					}
+					p.errs.Add(filename, at, "internal parser error: %v", r)
 				}
 			}
 		}()

@@ -180,3 +180,9 @@ func TestDecodeStructAllocatesNothing(t *testing.T) {
 		t.Fatalf("Decode allocates %v times per call, want 0", n)
 	}
 }
+
+func TestLoadNilProgram(t *testing.T) {
+	if _, err := Load(nil, nil); err == nil {
+		t.Fatal("Load(nil) succeeded")
+	}
+}

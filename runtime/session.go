@@ -104,6 +104,9 @@ func (s *Session) initElapsed() error {
 
 // newSession prepares everything that decoding needs, without the kernel.
 func newSession(prog *codegen.Program, opts *Options) (*Session, error) {
+	if prog == nil {
+		return nil, errors.New("runtime: no program to load")
+	}
 	if opts == nil {
 		opts = &Options{}
 	}

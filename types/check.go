@@ -10,6 +10,7 @@
 package types
 
 import (
+	"fmt"
 	"sort"
 
 	"github.com/gobpftrace/gobpftrace/ast"
@@ -29,10 +30,23 @@ type Config struct {
 // Check type-checks prog. The error is nil or an ast.ErrorList of errors
 // (sorted, capped); warnings are in Info.Warnings in both cases. The Info
 // is filled as far as checking got, also when there are errors.
-func Check(prog *ast.Program, conf *Config) (*Info, error) {
+func Check(prog *ast.Program, conf *Config) (info *Info, err error) {
+	if prog == nil {
+		return newInfo(&Config{}), ast.ErrorList{{Msg: "types: no program to check"}}
+	}
 	if conf == nil {
 		conf = &Config{}
 	}
+	// A bug in the checker must not take the caller down: it becomes an
+	// error (FuzzCheck hunts for them).
+	defer func() {
+		if r := recover(); r != nil {
+			if info == nil {
+				info = newInfo(conf)
+			}
+			err = ast.ErrorList{{Filename: prog.Filename, Msg: fmt.Sprintf("internal checker error: %v", r)}}
+		}
+	}()
 	c := &checker{conf: conf, env: conf.Env, file: prog.Filename,
 		special: map[string]bool{}, maps: map[string]*MapInfo{}, info: newInfo(conf)}
 	if c.env == nil {
