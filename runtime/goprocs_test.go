@@ -152,6 +152,17 @@ func (p *goProc) finish(t *testing.T) string {
 // its calls, and returns the script's output.
 func traceGoProc(t *testing.T, script string, pid int, p *goProc) string {
 	t.Helper()
+	return traceWhile(t, script, pid, func() {
+		if got := p.finish(t); got != "100" {
+			t.Errorf("target printed %q", got)
+		}
+	})
+}
+
+// traceWhile compiles script, runs it until every probe is attached, runs
+// workload, then ends the run and returns the script's output.
+func traceWhile(t *testing.T, script string, pid int, workload func()) string {
+	t.Helper()
 	prog, err := gobpftrace.Compile("stdin", script, &gobpftrace.CompileOptions{PID: pid})
 	if err != nil {
 		t.Fatalf("compile %q: %v", script, err)
@@ -172,9 +183,7 @@ func traceGoProc(t *testing.T, script string, pid int, p *goProc) string {
 	case err := <-done:
 		t.Fatalf("Run before attaching: %v\n%s", err, b.String())
 	}
-	if got := p.finish(t); got != "100" {
-		t.Errorf("target printed %q", got)
-	}
+	workload()
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatalf("Run: %v\n%s", err, b.String())

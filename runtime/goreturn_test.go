@@ -1,7 +1,6 @@
 package runtime_test
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -9,9 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/gobpftrace/gobpftrace"
 	"github.com/gobpftrace/gobpftrace/internal/testenv"
 	"github.com/gobpftrace/gobpftrace/runtime"
 	"github.com/gobpftrace/gobpftrace/symtab"
@@ -123,32 +120,9 @@ func goRetBuild(t testing.TB) string {
 // it returns the script's output, and the target's output and exit error.
 func goRetTrace(t *testing.T, script, bin string, args ...string) (out, targetOut string, targetErr error) {
 	t.Helper()
-	prog, err := gobpftrace.Compile("stdin", script, nil)
-	if err != nil {
-		t.Fatalf("compile %q: %v", script, err)
-	}
-	attached := make(chan struct{})
-	sess, err := runtime.Load(prog, &runtime.Options{TTL: time.Minute, OnAttached: func() { close(attached) }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sess.Close()
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var b strings.Builder
-	done := make(chan error, 1)
-	go func() { done <- sess.Run(ctx, &b) }()
-	select {
-	case <-attached:
-	case err := <-done:
-		t.Fatalf("Run before attaching: %v\n%s", err, b.String())
-	}
-	o, targetErr := exec.Command(bin, args...).CombinedOutput()
-	cancel()
-	if err := <-done; err != nil {
-		t.Fatalf("Run: %v\n%s", err, b.String())
-	}
-	return b.String(), string(o), targetErr
+	var o []byte
+	out = traceWhile(t, script, 0, func() { o, targetErr = exec.Command(bin, args...).CombinedOutput() })
+	return out, string(o), targetErr
 }
 
 // mapLine returns the value printed for the map line starting with name.
