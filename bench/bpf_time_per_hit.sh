@@ -60,7 +60,7 @@ scripts=(
 	"hist|uprobe:$target:work { @h = hist(arg0); }|hist"
 )
 # Scripts gobpftrace cannot run yet: its row says n/a.
-gbt_unsupported=" hist "
+gbt_unsupported=" "
 
 # progstats IDS_BEFORE TOOL: "run_cnt run_time_ns" summed over the programs
 # loaded since IDS_BEFORE that belong to TOOL (gobpftrace names its programs

@@ -91,7 +91,7 @@ func TestCompileErrors(t *testing.T) {
 	for _, tc := range []struct{ src, want string }{
 		{"uprobe:/bin/bash:readline { " + vars.String() + "}",
 			"script.bt:1:148-151: ERROR: the variable $sh (64 bytes) does not fit in the 512-byte BPF stack"},
-		{`BEGIN { @m = min(1); }`, "script.bt:1:14-20: ERROR: min() is not supported yet"},
+		{`BEGIN { @l = lhist(1, 0, 10, 1); @l = lhist(1, 0, 20, 1); }`, "script.bt:1:39-57: ERROR: Different lhist bounds in a single map unsupported"},
 		{`uprobe:/bin/bash:readline { @s[ustack] = count(); }`, "script.bt:1:29-38: ERROR: ustack as a map key is not supported yet"},
 		{`uprobe:/bin/bash:readline { @s[1, kstack()] = count(); }`, "script.bt:1:35-43: ERROR: kstack as a map key is not supported yet"},
 	} {

@@ -52,7 +52,7 @@ func (c *compiler) userMap(name string) *Map {
 	if mi.Value.Kind.IsAggregation() {
 		typ = ebpf.PerCPUHash
 	}
-	keyBytes, max := uint32(keySize(mi)), uint32(DefaultMaxEntries)
+	keyBytes, max := uint32(mapKeySize(mi)), uint32(DefaultMaxEntries)
 	if len(mi.Keys) == 0 && mi.Value.Kind == types.Count {
 		// A keyless count() is a one-entry per-CPU array, as in bpftrace
 		// 0.17: the verifier inlines its lookup (about half the cost of a
@@ -76,6 +76,20 @@ func keySize(mi *types.MapInfo) int {
 	return types.TupleOf(mi.Keys...).Size
 }
 
+// mapKeySize is the size of the BPF map's key: the user key, then for
+// hist and lhist maps a u64 bucket index at the next 8-byte boundary.
+func mapKeySize(mi *types.MapInfo) int {
+	if isBucketed(mi.Value) {
+		return BucketOffset(mi) + 8
+	}
+	return keySize(mi)
+}
+
+// BucketOffset is where a hist or lhist map's key holds the bucket index.
+func BucketOffset(mi *types.MapInfo) int { return (keySize(mi) + 7) &^ 7 }
+
+func isBucketed(t *types.Type) bool { return t.Kind == types.Hist || t.Kind == types.Lhist }
+
 // valueSize is the size of a map value of type t.
 func valueSize(t *types.Type) int {
 	switch t.Kind {
@@ -92,8 +106,14 @@ func valueSize(t *types.Type) int {
 
 // mapKey builds the key of a map access in temporary memory.
 func (l *lowerer) mapKey(m *ast.Map, mi *types.MapInfo) loc {
+	return l.mapKeyExtra(m, mi, 0)
+}
+
+// mapKeyExtra is mapKey with extra bytes of room after the key's 8-byte
+// aligned end (left unset), for a hist bucket index.
+func (l *lowerer) mapKeyExtra(m *ast.Map, mi *types.MapInfo, extra int) loc {
 	size := keySize(mi)
-	k := l.tmp(m, size)
+	k := l.tmp(m, (size+7)&^7+extra)
 	if len(mi.Keys) == 0 || len(m.Keys) == 0 {
 		l.zero(k, (size+7)&^7)
 		return k
@@ -121,6 +141,9 @@ func (l *lowerer) mapKey(m *ast.Map, mi *types.MapInfo) loc {
 		l.zero(k.plus(end), f.Offset-end)
 		l.writeValue(e, k.plus(f.Offset), f.Type.Size)
 		end = f.Offset + f.Type.Size
+	}
+	if extra > 0 {
+		size = (size + 7) &^ 7 // the padding before the bucket is key bytes
 	}
 	l.zero(k.plus(end), size-end)
 	return k
@@ -249,44 +272,6 @@ func (l *lowerer) mapIncDec(m *ast.Map, delta int64, post bool) VReg {
 	return nv
 }
 
-// aggregate lowers `@m[k] = count()` and `sum(x)`: this CPU's value is
-// created at 0 when missing, then added to (per-CPU: no atomics).
-func (l *lowerer) aggregate(m *ast.Map, mi *types.MapInfo, bm *Map, call *ast.Call) {
-	b := l.b
-	var add Operand
-	switch mi.Value.Kind {
-	case types.Count:
-		add = Imm(1)
-	case types.Sum:
-		if len(call.Args) != 1 {
-			return
-		}
-		add = l.operand(call.Args[0], "+")
-	default:
-		l.errorf(call, "%s() is not supported yet", call.Name)
-		return
-	}
-	key := l.mapKey(m, mi)
-	p := l.lookup(m, bm, key)
-	found := b.NewLabel("found")
-	skip := b.NewLabel("skip")
-	b.Jump(asm.JNE, p, Imm(0), found)
-	zero := l.tmp(call, 8)
-	l.zero(zero, 8)
-	mp := b.NewVReg()
-	b.LoadMapPtr(mp, bm.Name)
-	b.Call(asm.FnMapUpdateElem, R(mp), l.addr(key), l.addr(zero), Imm(1)) // BPF_NOEXIST
-	p2 := l.lookup(m, bm, key)
-	b.Mov(p, p2)
-	b.Jump(asm.JEq, p, Imm(0), skip)
-	b.Label(found)
-	v := b.NewVReg()
-	b.Load(v, p, 0, asm.DWord)
-	b.ALU(asm.Add, v, add)
-	b.Store(p, 0, R(v), asm.DWord)
-	b.Label(skip)
-}
-
 // deleteCall lowers delete(@m[k]) and delete(@m, k).
 func (l *lowerer) deleteCall(e *ast.Call) {
 	if len(e.Args) == 0 {
@@ -302,6 +287,10 @@ func (l *lowerer) deleteCall(e *ast.Call) {
 	}
 	mi, bm := l.mapInfo(m)
 	if mi == nil {
+		return
+	}
+	if isBucketed(mi.Value) {
+		l.errorf(e, "delete() of a %s map entry is not supported yet", mi.Value.Kind)
 		return
 	}
 	key := l.mapKey(m, mi)

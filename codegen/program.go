@@ -65,10 +65,12 @@ type Map struct {
 	// User describes a script map: its key and value types. The key's
 	// bytes are the keys laid out as types.TupleOf(User.Keys...) (a scalar
 	// map has a single u64 zero key); hist and lhist maps add a u64 bucket
-	// index after the user key. Values of aggregations are per-CPU and
+	// index after the user key, at BucketOffset(User). Values of aggregations are per-CPU and
 	// are merged by the runtime: count and sum add, min and max compare,
 	// avg and stats hold {count, total} pairs.
 	User *types.MapInfo
+	// Lhist holds an lhist map's bounds (from its lhist() calls).
+	Lhist LhistBounds
 }
 
 // EventKind tells how the runtime handles a record.

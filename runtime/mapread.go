@@ -37,6 +37,10 @@ func (s *Session) readMap(m *codegen.Map) (*output.Map, error) {
 	}
 	info := m.User
 	om := &output.Map{Name: "@" + info.Name, Kind: outputKind(info.Value)}
+	if om.Kind == output.Lhist {
+		om.Lhist = output.LhistParams{Min: m.Lhist.Min, Max: m.Lhist.Max, Step: m.Lhist.Step}
+	}
+	hist := newHistGroups(m, om)
 	var keyT *types.Type
 	if len(info.Keys) > 0 {
 		keyT = types.TupleOf(info.Keys...)
@@ -51,7 +55,11 @@ func (s *Session) readMap(m *codegen.Map) (*output.Map, error) {
 			if !it.Next(&key, &vals) {
 				break
 			}
-			e.Value = mergePerCPU(info.Value, vals)
+			if hist != nil {
+				hist.add(key, vals)
+				continue
+			}
+			mergeAggregation(&e, info.Value, vals)
 		} else {
 			var val []byte
 			if !it.Next(&key, &val) {
@@ -59,16 +67,18 @@ func (s *Session) readMap(m *codegen.Map) (*output.Map, error) {
 			}
 			e.Value = s.value(val, info.Value)
 		}
-		if keyT != nil {
-			e.Keys = make([]output.Value, len(keyT.Fields))
-			for i, f := range keyT.Fields {
-				e.Keys[i] = s.value(key[f.Offset:f.Offset+f.Type.Size], f.Type)
-			}
-		}
+		s.decodeKeys(&e, keyT, key)
 		om.Entries = append(om.Entries, e)
 	}
 	if err := it.Err(); err != nil {
 		return nil, fmt.Errorf("reading @%s: %w", info.Name, err)
+	}
+	if hist != nil {
+		for _, g := range hist.order {
+			e := output.Entry{Buckets: hist.groups[g]}
+			s.decodeKeys(&e, keyT, []byte(g))
+			om.Entries = append(om.Entries, e)
+		}
 	}
 	return om, nil
 }
