@@ -261,9 +261,13 @@ type lazyInfo struct {
 	extra               map[string][]byte
 }
 
-// grow inflates about as much again as was inflated so far (1 MB first).
+// grow inflates about as much again as was inflated so far (1 MB first),
+// never past the section's uncompressed size (the buffer's capacity).
 func (l *lazyInfo) grow() error {
 	n := max(len(l.buf), 1<<20)
+	if c := cap(l.buf); c > len(l.buf) {
+		n = min(n, c-len(l.buf))
+	}
 	old := len(l.buf)
 	l.buf = slices.Grow(l.buf, n)[:old+n]
 	m, err := io.ReadFull(l.r, l.buf[old:])
