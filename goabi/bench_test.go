@@ -98,7 +98,18 @@ func BenchmarkOpenFunc(b *testing.B) {
 		b.Fatalf("test binary is %d bytes, want >= 20 MB", fi.Size())
 	}
 	b.ReportMetric(float64(fi.Size())/(1<<20), "MB")
-	benchOpenFunc(b, path, "net/http.(*Client).do")
+	b.Run("cold", func(b *testing.B) {
+		b.Setenv(CacheEnv, "off")
+		benchOpenFunc(b, path, "net/http.(*Client).do")
+	})
+	b.Run("cached", func(b *testing.B) {
+		b.Setenv(CacheEnv, b.TempDir())
+		if bin, err := Open(path); err == nil { // fill the cache
+			bin.Func("net/http.(*Client).do")
+			bin.Close()
+		}
+		benchOpenFunc(b, path, "net/http.(*Client).do")
+	})
 }
 
 // BenchmarkOpenFuncSmall is the same on the small test program, to show

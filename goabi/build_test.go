@@ -22,6 +22,13 @@ type builtProg struct {
 }
 
 func TestMain(m *testing.M) {
+	// Keep the DWARF cache of this package's tests out of the user's cache
+	// directory (tests that need another setting set their own).
+	cache, err := os.MkdirTemp("", "goabi-cache")
+	if err == nil {
+		os.Setenv(CacheEnv, cache)
+		defer os.RemoveAll(cache)
+	}
 	code := m.Run()
 	if builtDir != "" {
 		os.RemoveAll(builtDir)

@@ -46,6 +46,8 @@ type Binary struct {
 	// RegABI tells whether functions take their arguments in registers
 	// (ABIInternal); otherwise they take them on the stack (ABI0).
 	RegABI bool
+	// CacheHit tells whether the DWARF came from the cache (see CacheEnv).
+	CacheHit bool
 
 	f    *elf.File
 	file *os.File
@@ -245,6 +247,24 @@ func (b *Binary) openDWARF() error {
 		}
 	}
 	b.info = l
+	// With a cache, .debug_info is inflated whole once per build and read
+	// back afterwards; without one, only as far as lookups need.
+	if cp := b.cachePath(info); cp != "" {
+		if data := readCache(cp, info.Size); data != nil {
+			l.buf, l.eof = data, true
+			b.CacheHit = true
+		} else {
+			for !l.eof && len(l.buf) < cap(l.buf) {
+				if err := l.grow(); err != nil {
+					return fmt.Errorf("reading .debug_info: %w", err)
+				}
+			}
+			l.eof = true
+			writeCache(cp, l.buf)
+		}
+		b.dw, err = l.data()
+		return err
+	}
 	if err := l.grow(); err != nil {
 		return fmt.Errorf("reading .debug_info: %w", err)
 	}
