@@ -2,6 +2,7 @@ package codegen
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -92,8 +93,6 @@ func TestCompileErrors(t *testing.T) {
 		{"uprobe:/bin/bash:readline { " + vars.String() + "}",
 			"script.bt:1:148-151: ERROR: the variable $sh (64 bytes) does not fit in the 512-byte BPF stack"},
 		{`BEGIN { @l = lhist(1, 0, 10, 1); @l = lhist(1, 0, 20, 1); }`, "script.bt:1:39-57: ERROR: Different lhist bounds in a single map unsupported"},
-		{`uprobe:/bin/bash:readline { @s[ustack] = count(); }`, "script.bt:1:29-38: ERROR: ustack as a map key is not supported yet"},
-		{`uprobe:/bin/bash:readline { @s[1, kstack()] = count(); }`, "script.bt:1:35-43: ERROR: kstack as a map key is not supported yet"},
 	} {
 		_, err := tryCompile(tc.src)
 		var l ast.ErrorList
@@ -104,5 +103,24 @@ func TestCompileErrors(t *testing.T) {
 		if got := l[0].Error(); got != tc.want {
 			t.Errorf("%s:\ngot  %s\nwant %s", tc.src, got, tc.want)
 		}
+	}
+}
+
+// Stacks as map keys are stack ids in a stack trace map per kind and
+// frame limit.
+func TestStackKeyMaps(t *testing.T) {
+	prog, err := tryCompile(`uprobe:/bin/bash:readline { @a[ustack] = count(); @b[1, kstack(5)] = count(); @c[ustack(5)] = count(); }`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, m := range prog.Maps {
+		if m.Role == RoleStack {
+			got = append(got, fmt.Sprintf("%s %s %d", m.Name, m.Spec.Type, m.Spec.ValueSize))
+		}
+	}
+	want := []string{"stk_k5 StackTrace 40", "stk_u127 StackTrace 1016", "stk_u5 StackTrace 40"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Fatalf("stack maps %q, want %q", got, want)
 	}
 }

@@ -313,10 +313,7 @@ func (l *lowerer) str(e *ast.Call, dst loc, size int) {
 // return address is at [sp]: it is put in as the second frame.
 func (l *lowerer) stack(e ast.Expr, t *types.Type, dst loc) {
 	b := l.b
-	limit := t.Stack.Limit
-	if limit <= 0 {
-		limit = types.DefaultStackLimit
-	}
+	limit := frameLimit(t)
 	if t.Kind == types.Kstack {
 		b.Call(asm.FnGetStack, R(b.Ctx()), l.addr(dst), Imm(int64(8*limit)), Imm(0))
 		return

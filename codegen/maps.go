@@ -118,19 +118,6 @@ func (l *lowerer) mapKeyExtra(m *ast.Map, mi *types.MapInfo, extra int) loc {
 		l.zero(k, (size+7)&^7)
 		return k
 	}
-	for i, t := range mi.Keys {
-		if t.Kind == types.Ustack || t.Kind == types.Kstack {
-			// Stacks are written inline into records; as keys they need
-			// stack ids (bpf_get_stackid) and a stack map, which are not
-			// built yet. A hash key cannot hold 127 frames.
-			if i < len(m.Keys) {
-				l.errorf(m.Keys[i], "%s as a map key is not supported yet", t.Kind)
-			} else {
-				l.errorf(m, "%s as a map key is not supported yet", t.Kind)
-			}
-			return k
-		}
-	}
 	kt := types.TupleOf(mi.Keys...)
 	end := 0
 	for i, e := range m.Keys {
@@ -139,7 +126,11 @@ func (l *lowerer) mapKeyExtra(m *ast.Map, mi *types.MapInfo, extra int) loc {
 		}
 		f := kt.Fields[i]
 		l.zero(k.plus(end), f.Offset-end)
-		l.writeValue(e, k.plus(f.Offset), f.Type.Size)
+		if f.Type.Kind == types.Ustack || f.Type.Kind == types.Kstack {
+			l.stackKey(f.Type, k.plus(f.Offset))
+		} else {
+			l.writeValue(e, k.plus(f.Offset), f.Type.Size)
+		}
 		end = f.Offset + f.Type.Size
 	}
 	if extra > 0 {

@@ -54,6 +54,10 @@ const (
 	// bpf_ktime_get_ns) before attaching anything; the elapsed builtin
 	// subtracts it from nsecs (0 when unset).
 	RoleElapsed
+	// RoleStack is a stack trace map (BPF_MAP_TYPE_STACK_TRACE) holding the
+	// stacks used as map keys: the key stores the stack id (and, for user
+	// stacks, the pid in the high 32 bits); StackMapName names it.
+	RoleStack
 )
 
 // Map is one BPF map. Spec is a deterministic blueprint; the runtime creates

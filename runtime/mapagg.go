@@ -19,7 +19,12 @@ func (s *Session) decodeKeys(e *output.Entry, keyT *types.Type, key []byte) {
 	}
 	e.Keys = make([]output.Value, len(keyT.Fields))
 	for i, f := range keyT.Fields {
-		e.Keys[i] = s.value(key[f.Offset:f.Offset+f.Type.Size], f.Type)
+		b := key[f.Offset : f.Offset+f.Type.Size]
+		if f.Type.Kind == types.Ustack || f.Type.Kind == types.Kstack {
+			e.Keys[i] = s.stackKey(b, f.Type)
+		} else {
+			e.Keys[i] = s.value(b, f.Type)
+		}
 	}
 }
 

@@ -124,8 +124,14 @@ func (s *symbolizer) userFrame(maps []mapping, addr uint64) (output.Frame, *symt
 	// The process is gone and its mappings were never read: try the
 	// traced binaries at their link-time addresses (non-PIE executables,
 	// which Go builds by default).
+	// An address outside the binary's executable segments (a PIE binary
+	// loaded elsewhere, a library) stays a bare address rather than
+	// becoming a wrong symbol.
 	for _, t := range s.tables {
 		if t == nil {
+			continue
+		}
+		if _, err := t.FileOffset(addr); err != nil {
 			continue
 		}
 		if sym, off, ok := t.Resolve(addr); ok {
