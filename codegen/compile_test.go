@@ -29,6 +29,7 @@ func fakeEnv() *types.MapEnv {
 				{Name: "readline_internal", Addr: 0x1200, Size: 0x100},
 			}},
 		},
+		TpFormats: tpFormats(),
 	}
 }
 

@@ -197,6 +197,9 @@ func (l *lowerer) writeValue(e ast.Expr, dst loc, size int) {
 	if v := l.goValue(e); v != nil && l.goWrite(e, v, dst, size) {
 		return
 	}
+	if f := l.tpField(e); f != nil && l.tpWrite(e, f, dst, size) {
+		return
+	}
 	if isIntLike(t) {
 		r := l.intExpr(e)
 		if size >= 8 {
@@ -287,6 +290,9 @@ func (l *lowerer) str(e *ast.Call, dst loc, size int) {
 	}
 	if v := l.goValue(e.Args[0]); v != nil {
 		l.goStr(e, v, dst, size)
+		return
+	}
+	if f := l.tpField(e.Args[0]); f != nil && l.tpStr(e, f, dst, size) {
 		return
 	}
 	l.zero(dst, size)

@@ -18,6 +18,9 @@ func (l *lowerer) intExpr(e ast.Expr) VReg {
 	if v := l.goValue(e); v != nil {
 		return l.goInt(e, v)
 	}
+	if f := l.tpField(e); f != nil {
+		return l.tpInt(e, f)
+	}
 	switch e := e.(type) {
 	case *ast.Int:
 		return b.Const(int64(e.Value))

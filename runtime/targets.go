@@ -35,6 +35,8 @@ func probesFor(p *codegen.Probe, pid int) []Probe {
 				continue
 			}
 			out = append(out, Probe{Provider: prov, Path: t.Binary, Address: t.Address, Cookies: []uint64{cookie}, PID: pid})
+		case "tracepoint":
+			out = append(out, Probe{Provider: Tracepoint, Category: t.Category, Name: t.Tracepoint, Cookies: []uint64{cookie}})
 		case "interval":
 			out = append(out, Probe{Provider: Interval, Period: period(t.PeriodNS, t.Freq)})
 		case "profile":

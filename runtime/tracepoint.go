@@ -58,7 +58,11 @@ func attachTracepoint(t target, p Probe) ([]io.Closer, error) {
 	if err := EnsureTracefs(); err != nil {
 		return nil, err
 	}
-	l, err := link.Tracepoint(p.Category, p.Name, prog, nil)
+	var opts *link.TracepointOptions
+	if len(p.Cookies) > 0 {
+		opts = &link.TracepointOptions{Cookie: p.Cookies[0]}
+	}
+	l, err := link.Tracepoint(p.Category, p.Name, prog, opts)
 	if err != nil {
 		return nil, err
 	}

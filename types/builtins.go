@@ -76,7 +76,10 @@ func (c *checker) ident(e *ast.Ident) *Type {
 			c.errorf(e.Span, "args is not available in uretprobe probes: a Go function's arguments are gone when it returns; save what you need at entry (e.g. @x[goid] = args.NAME)")
 			return TypeNone
 		}
-		if p == "tracepoint" || p == "fentry" || p == "fexit" {
+		if p == "tracepoint" {
+			return c.tpArgs(e)
+		}
+		if p == "fentry" || p == "fexit" {
 			c.errorf(e.Span, "args in %s probes is not supported yet", providerName(p))
 			return TypeNone
 		}

@@ -243,7 +243,7 @@ func (c *checker) str(e *ast.Call) *Type {
 		t = c.record(p, c.positional(p, true))
 	} else {
 		t = c.expr(e.Args[0], useExpr)
-		goStr := t.Kind == String && c.info.GoValues[e.Args[0]] != nil
+		goStr := t.Kind == String && (c.info.GoValues[e.Args[0]] != nil || c.info.TpFields[e.Args[0]] != nil)
 		if !t.IsNone() && t.Kind != Int && t.Kind != Pointer && !goStr {
 			c.errorf(e.Span, "str() expects an integer or a pointer type as first argument (%s provided)", t)
 		}

@@ -104,6 +104,9 @@ func (c *checker) field(e *ast.Field) *Type {
 	if v := c.info.GoValues[e.X]; v != nil {
 		return c.goField(e, v)
 	}
+	if v := c.info.TpFields[e.X]; v != nil && v.Root {
+		return c.tpField(e)
+	}
 	what := "field '" + e.Name + "'"
 	idx, err := strconv.Atoi(e.Name)
 	if err == nil {

@@ -25,6 +25,12 @@ type Env interface {
 	// Binary returns the function symbols of the executable at path (a path
 	// ResolveBinary returned).
 	Binary(path string) (*Binary, error)
+	// TracepointFormat returns the record layout of a tracepoint (no
+	// wildcards); its error is shown after the attach point.
+	TracepointFormat(category, name string) (*TracepointFormat, error)
+	// Tracepoints returns the "category:name" of the tracepoints matching
+	// the wildcard pattern "CATEGORY:NAME", sorted.
+	Tracepoints(pattern string) ([]string, error)
 }
 
 // Binary is what the checker knows about one executable.
@@ -160,6 +166,8 @@ func (e *HostEnv) Binary(path string) (*Binary, error) {
 type MapEnv struct {
 	Binaries map[string]*Binary
 	Exe      map[int]string
+	// TpFormats holds the tracepoints by "category:name".
+	TpFormats map[string]*TracepointFormat
 }
 
 // ResolveBinary implements Env.

@@ -28,6 +28,9 @@ type Info struct {
 	// GoValues says where each Go value reached from `args` is (args
 	// itself, its fields, elements, ...); nil when the program has none.
 	GoValues map[ast.Expr]*GoValue
+	// TpFields says which tracepoint field each `args.NAME` reads (and
+	// marks `args` itself); nil when the program has none.
+	TpFields map[ast.Expr]*TpField
 	// Goids holds, for each goid builtin, the offset of goid in runtime.g.
 	Goids map[*ast.Ident]int
 	// Warnings lists the warnings, sorted by position, also when there are
@@ -100,6 +103,11 @@ type Target struct {
 	// goroutine stacks, then crashes the program. At a RET the frame is
 	// gone and, with Go's register ABI, RAX holds the first result (retval).
 	Returns []uint64
+
+	// tracepoint
+	Category   string
+	Tracepoint string            // the tracepoint's name in Category
+	Format     *TracepointFormat // its record layout
 
 	// interval/profile: exactly one of PeriodNS and Freq is set.
 	PeriodNS uint64 // fire every PeriodNS nanoseconds

@@ -21,7 +21,8 @@ import (
 // by `go test ./cmd/gobpftrace -run Differential -update`, so CI needs
 // bpftrace only to refresh them. CASE.args holds extra command line
 // options and CASE.params positional parameters (after the program);
-// {target} stands for the uprobe target built from testdata/target.c.
+// {target} stands for the uprobe target built from testdata/target.c,
+// {tptarget} for the tracepoint target built from testdata/tp_target.c.
 
 // targetPath is fixed so that probe names in the output are the same in
 // every run and on every machine.
@@ -57,10 +58,10 @@ func TestDifferential(t *testing.T) {
 			if !ok {
 				continue
 			}
-			script := strings.ReplaceAll(strings.TrimSuffix(string(f.Data), "\n"), "{target}", targetPath)
+			script := substTpTarget(strings.ReplaceAll(strings.TrimSuffix(string(f.Data), "\n"), "{target}", targetPath))
 			extra, _ := a.Get(name + ".args")
 			params, _ := a.Get(name + ".params")
-			args := append(strings.Fields(strings.ReplaceAll(string(extra), "{target}", targetPath)), "-e", script)
+			args := append(strings.Fields(substTpTarget(strings.ReplaceAll(string(extra), "{target}", targetPath))), "-e", script)
 			args = append(args, strings.Fields(string(params))...)
 			if *txtar.Update {
 				a.Set(name+".out", []byte(runBpftrace(t, args)))
