@@ -25,6 +25,16 @@ func (l *lowerer) callStmt(e *ast.Call) {
 		l.printf(e)
 	case "print":
 		l.print(e)
+	case "time":
+		// The time is taken in user space when the record arrives, as
+		// bpftrace does; only the event id enters the kernel.
+		format := "%H:%M:%S\n"
+		if len(e.Args) == 1 {
+			if s, ok := e.Args[0].(*ast.Str); ok {
+				format = s.Value
+			}
+		}
+		l.emitRecord(e, &Event{Kind: EventTime, Format: format}, nil)
 	case "exit":
 		l.emitRecord(e, &Event{Kind: EventExit}, nil)
 		l.exitedFlag("", true)

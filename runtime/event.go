@@ -23,7 +23,11 @@ type Event struct {
 	// arrived, with print's top and divisor arguments.
 	MapData   *output.Map
 	PrintOpts output.PrintOptions
-	sess      *Session
+	// Time is when a time() event was read (bpftrace takes it in user
+	// space too); TimeFormat is its strftime format.
+	Time       time.Time
+	TimeFormat string
+	sess       *Session
 }
 
 // AppendText appends the event as bpftrace prints it (printf output; a
@@ -32,6 +36,8 @@ func (e *Event) AppendText(dst []byte) []byte {
 	switch {
 	case e.Format != nil:
 		return e.Format.Append(dst, e.Values)
+	case e.Kind == codegen.EventTime:
+		return output.AppendStrftime(dst, e.TimeFormat, e.Time)
 	case e.MapData != nil:
 		return output.AppendMap(dst, e.MapData, e.PrintOpts)
 	case e.Kind == codegen.EventPrint && len(e.Values) == 1:
@@ -55,6 +61,9 @@ func (s *Session) decode(rec []byte) (*Event, error) {
 		return nil, fmt.Errorf("event %d: record of %d bytes, want %d", id, len(rec), desc.Size)
 	}
 	ev := &Event{ID: int(id), Kind: desc.Kind, Map: desc.Map, Format: s.formats[id], sess: s}
+	if desc.Kind == codegen.EventTime {
+		ev.Time, ev.TimeFormat = time.Now(), desc.Format
+	}
 	if len(desc.Args) > 0 {
 		ev.Values = make([]output.Value, len(desc.Args))
 	}

@@ -113,7 +113,7 @@ func newSession(prog *codegen.Program, opts *Options) (*Session, error) {
 	s := &Session{prog: prog, opts: *opts, syms: newSymbolizer(), clock: newClockOffset()}
 	s.formats = make([]*output.Format, len(prog.Events))
 	for i, ev := range prog.Events {
-		if ev.Kind == codegen.EventPrintf || ev.Format != "" {
+		if ev.Kind == codegen.EventPrintf {
 			f, err := output.ParseFormat(ev.Format)
 			if err != nil {
 				return nil, fmt.Errorf("event %d: %w", i, err)

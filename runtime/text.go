@@ -43,7 +43,7 @@ func (t *textWriter) attaching(n int) error {
 // event writes one event's output.
 func (t *textWriter) event(ev *Event) error {
 	switch ev.Kind {
-	case codegen.EventPrintf, codegen.EventPrint:
+	case codegen.EventPrintf, codegen.EventPrint, codegen.EventTime:
 	default:
 		return nil
 	}
@@ -51,9 +51,12 @@ func (t *textWriter) event(ev *Event) error {
 		t.buf = ev.AppendText(t.buf)
 		return t.flush()
 	}
-	if ev.Kind == codegen.EventPrintf {
-		text := ev.AppendText(nil)
-		t.buf = output.AppendJSONMessage(t.buf, "printf", text)
+	if ev.Kind == codegen.EventPrintf || ev.Kind == codegen.EventTime {
+		typ := "printf"
+		if ev.Kind == codegen.EventTime {
+			typ = "time"
+		}
+		t.buf = output.AppendJSONMessage(t.buf, typ, ev.AppendText(nil))
 	} else if ev.MapData != nil {
 		t.buf = output.AppendMapJSON(t.buf, ev.MapData, ev.PrintOpts)
 	} else if len(ev.Values) == 1 {
