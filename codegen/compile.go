@@ -146,6 +146,8 @@ func programType(provider string) (ebpf.ProgramType, ebpf.AttachType, bool) {
 		return ebpf.RawTracepoint, ebpf.AttachNone, true
 	case "uprobe", "uretprobe":
 		return ebpf.Kprobe, ebpf.AttachTraceUprobeMulti, true
+	case "kprobe", "kretprobe":
+		return ebpf.Kprobe, ebpf.AttachNone, true
 	case "tracepoint":
 		return ebpf.TracePoint, ebpf.AttachNone, true
 	case "interval", "profile":

@@ -61,13 +61,13 @@ func (l *lowerer) builtin(e *ast.Ident) VReg {
 	return b.Const(0)
 }
 
-// ctxReg loads the pt_regs slot at off: the context of uprobes is a
+// ctxReg loads the pt_regs slot at off: the context of k/uprobes is a
 // struct pt_regs, and a perf event's context (bpf_perf_event_data) starts
 // with one.
 func (l *lowerer) ctxReg(n ast.Node, off int) VReg {
 	r := l.b.NewVReg()
 	switch l.p.Provider {
-	case "uprobe", "uretprobe", "interval", "profile":
+	case "uprobe", "uretprobe", "kprobe", "kretprobe", "interval", "profile":
 		l.b.Load(r, l.b.Ctx(), off, asm.DWord)
 	default:
 		l.errorf(n, "registers can not be read in %s probes", l.p.Provider)

@@ -17,6 +17,8 @@ const (
 	End           Provider = "END"
 	Uprobe        Provider = "uprobe"
 	Uretprobe     Provider = "uretprobe"
+	Kprobe        Provider = "kprobe"
+	Kretprobe     Provider = "kretprobe"
 	Tracepoint    Provider = "tracepoint"
 	RawTracepoint Provider = "rawtracepoint"
 	Interval      Provider = "interval"
@@ -31,6 +33,7 @@ const (
 //	                  wildcards by the caller or ExpandSymbols), Offset into
 //	                  each; or Address (a link-time virtual address) with no
 //	                  Symbols; PID (0: every process)
+//	kprobe/kretprobe  Symbols (kernel functions), Offset into each (kprobe)
 //	tracepoint        Category, Name
 //	rawtracepoint     Name
 //	interval          Period, on one CPU (CPU, default 0)
@@ -69,6 +72,18 @@ func (p Probe) String() string {
 			s += fmt.Sprintf("+%d", p.Offset)
 		}
 		return s
+	case Kprobe, Kretprobe:
+		if len(p.Symbols) == 0 {
+			return string(p.Provider)
+		}
+		s := fmt.Sprintf("%s:%s", p.Provider, p.Symbols[0])
+		if p.Offset != 0 {
+			s += fmt.Sprintf("+%d", p.Offset)
+		}
+		if len(p.Symbols) > 1 {
+			s += fmt.Sprintf(" (+%d more)", len(p.Symbols)-1)
+		}
+		return s
 	case Tracepoint:
 		return fmt.Sprintf("tracepoint:%s:%s", p.Category, p.Name)
 	case RawTracepoint:
@@ -100,6 +115,8 @@ type target struct {
 var attachers = map[Provider]attacher{
 	Uprobe:        attachUprobe,
 	Uretprobe:     attachUprobe,
+	Kprobe:        attachKprobe,
+	Kretprobe:     attachKprobe,
 	Tracepoint:    attachTracepoint,
 	RawTracepoint: attachRawTracepoint,
 	Interval:      attachInterval,
@@ -118,6 +135,8 @@ func ProgramType(p Provider) (ebpf.ProgramType, ebpf.AttachType, error) {
 		if haveUprobeMulti() {
 			return ebpf.Kprobe, ebpf.AttachTraceUprobeMulti, nil
 		}
+		return ebpf.Kprobe, ebpf.AttachNone, nil
+	case Kprobe, Kretprobe:
 		return ebpf.Kprobe, ebpf.AttachNone, nil
 	case Tracepoint:
 		return ebpf.TracePoint, ebpf.AttachNone, nil

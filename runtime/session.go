@@ -208,6 +208,11 @@ func (s *Session) Run(ctx context.Context, w io.Writer) error {
 		}
 		return true
 	})
+	var ae *attachError
+	if errors.As(err, &ae) {
+		// Nothing ran: bpftrace prints no maps after a failed attach.
+		return ae.err
+	}
 	if err == nil {
 		err = werr
 	}
@@ -251,7 +256,7 @@ func (s *Session) loop(ctx context.Context, fn func(*Event) bool) error {
 	defer cancel()
 	if err := s.attachAll(); err != nil {
 		s.objs.Stop()
-		return err
+		return &attachError{err}
 	}
 	// After exit() the loop stops polling, but records already written
 	// (and END's, after Stop) are still delivered, as bpftrace prints them.
@@ -294,3 +299,9 @@ func (s *Session) Close() error {
 	}
 	return s.objs.Close()
 }
+
+// attachError is a failure to attach, after which Run prints nothing more.
+type attachError struct{ err error }
+
+func (e *attachError) Error() string { return e.err.Error() }
+func (e *attachError) Unwrap() error { return e.err }

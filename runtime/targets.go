@@ -35,6 +35,12 @@ func probesFor(p *codegen.Probe, pid int) []Probe {
 				continue
 			}
 			out = append(out, Probe{Provider: prov, Path: t.Binary, Address: t.Address, Cookies: []uint64{cookie}, PID: pid})
+		case "kprobe", "kretprobe":
+			prov := Kprobe
+			if t.Provider == "kretprobe" {
+				prov = Kretprobe
+			}
+			out = append(out, Probe{Provider: prov, Symbols: []string{t.Symbol}, Offset: t.Offset, Cookies: []uint64{cookie}})
 		case "tracepoint":
 			out = append(out, Probe{Provider: Tracepoint, Category: t.Category, Name: t.Tracepoint, Cookies: []uint64{cookie}})
 		case "interval":

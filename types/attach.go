@@ -70,6 +70,8 @@ func (c *checker) attach(p *ast.Probe, pi *ProbeInfo) {
 			pi.Targets = append(pi.Targets, &Target{AttachPoint: ap, Provider: ap.Provider, Name: providerName(ap.Provider)})
 		case "uprobe", "uretprobe":
 			pi.Targets = append(pi.Targets, c.uprobe(ap, parts, fail)...)
+		case "kprobe", "kretprobe":
+			pi.Targets = append(pi.Targets, c.kprobe(ap, parts, fail)...)
 		case "tracepoint":
 			pi.Targets = append(pi.Targets, c.tracepoint(ap, parts, fail)...)
 		case "interval", "profile":

@@ -1,6 +1,7 @@
 package types
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -77,7 +78,7 @@ func TestOurErrors(t *testing.T) {
 		{`uprobe:/bin/bash:nosuchsym { exit(); }`, "stdin:1:1-27: ERROR: Could not resolve symbol: /bin/bash:nosuchsym"},
 		{`uprobe:/bin/bash:readline+x { exit(); }`, "stdin:1:1-28: ERROR: Invalid offset: 'x'"},
 		{`uprobe:/bin/bash:readline+0x400 { exit(); }`, "stdin:1:1-32: ERROR: Offset outside the function bounds ('readline' size is 512)"},
-		{`kprobe:vfs_read { exit(); }`, "stdin:1:1-16: ERROR: kprobe probes are not supported yet"},
+		{`kretprobe:vfs_read+4 { exit(); }`, "stdin:1:1-21: ERROR: Offset not allowed"},
 		{`interval:s:a { exit(); }`, "stdin:1:1-13: ERROR: interval probe must have an integer frequency"},
 		{`interval:0 { exit(); }`, "stdin:1:1-11: ERROR: interval frequency should be a positive integer"},
 		{`uprobe:"main.IsValid" { exit(); }`, "stdin:1:1-22: ERROR: uprobe probe type requires 2 arguments"},
@@ -244,5 +245,26 @@ func TestQuotedSymbols(t *testing.T) {
 		if d := cmp.Diff(c.want, got); d != "" {
 			t.Errorf("%s: targets (-want +got):\n%s", c.src, d)
 		}
+	}
+}
+
+// Bare library names resolve like bpftrace's: libc, c and libc.so name the
+// C library; a name that is neither a program nor a library is an error.
+func TestFindLibrary(t *testing.T) {
+	libc := findLibrary("libc")
+	if libc == "" || !strings.Contains(filepath.Base(libc), "libc.so") {
+		t.Fatalf("findLibrary(libc) = %q", libc)
+	}
+	for _, name := range []string{"c", "libc.so"} {
+		if got := findLibrary(name); got != libc {
+			t.Errorf("findLibrary(%q) = %q, want %q", name, got, libc)
+		}
+	}
+	env := &HostEnv{}
+	if got, err := env.ResolveBinary("libc", 0); err != nil || got != libc {
+		t.Errorf("ResolveBinary(libc) = %q, %v", got, err)
+	}
+	if _, err := env.ResolveBinary("libnosuchthing", 0); err == nil {
+		t.Error("ResolveBinary(libnosuchthing) succeeded")
 	}
 }

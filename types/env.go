@@ -3,6 +3,7 @@ package types
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -31,6 +32,9 @@ type Env interface {
 	// Tracepoints returns the "category:name" of the tracepoints matching
 	// the wildcard pattern "CATEGORY:NAME", sorted.
 	Tracepoints(pattern string) ([]string, error)
+	// KernelFuncs returns the kernel functions (text symbols) matching the
+	// wildcard pattern "FUNC" or "MODULE:FUNC", sorted, without modules.
+	KernelFuncs(pattern string) ([]string, error)
 }
 
 // Binary is what the checker knows about one executable.
@@ -98,6 +102,7 @@ func hasWildcard(s string) bool { return strings.ContainsAny(s, "*") }
 type HostEnv struct {
 	mu    sync.Mutex
 	cache map[string]*Binary
+	ksyms kallsyms // /proc/kallsyms, read once
 }
 
 // ResolveBinary implements Env. With a pid, a path is the file that
@@ -115,11 +120,13 @@ func (e *HostEnv) ResolveBinary(target string, pid int) (string, error) {
 	case target == "":
 		return "", errors.New("uprobe target file '' does not exist or is not executable")
 	case !strings.Contains(target, "/"):
-		p, err := exec.LookPath(target)
-		if err != nil {
-			return "", notFound
+		if p, err := exec.LookPath(target); err == nil {
+			return p, nil
 		}
-		return p, nil
+		if p := findLibrary(target); p != "" {
+			return p, nil
+		}
+		return "", notFound
 	}
 	path := target
 	if pid > 0 {
@@ -140,6 +147,55 @@ func (e *HostEnv) ResolveBinary(target string, pid int) (string, error) {
 }
 
 func isSharedLib(path string) bool { return strings.Contains(filepath.Base(path), ".so") }
+
+// libDirs are where findLibrary looks, in order (Debian's multiarch
+// directories first).
+var libDirs = []string{
+	"/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu",
+	"/lib/aarch64-linux-gnu", "/usr/lib/aarch64-linux-gnu",
+	"/lib64", "/usr/lib64", "/lib", "/usr/lib", "/usr/local/lib",
+}
+
+// findLibrary resolves a bare library name as bpftrace does for
+// `uprobe:libc:malloc`: "libc", "libc.so" or "c" name libc.so.6. The
+// unversioned file wins, then the lowest version, so the choice is stable;
+// files that are not ELF (libc.so is a linker script on Debian) are
+// skipped.
+func findLibrary(name string) string {
+	base := name
+	if !strings.HasPrefix(base, "lib") {
+		base = "lib" + base
+	}
+	base = strings.TrimSuffix(base, ".so")
+	for _, dir := range libDirs {
+		if p := filepath.Join(dir, base+".so"); isELF(p) {
+			return p
+		}
+		matches, _ := filepath.Glob(filepath.Join(dir, base+".so.*"))
+		for _, m := range matches {
+			if isELF(m) {
+				return m
+			}
+		}
+	}
+	return ""
+}
+
+// isELF reports whether p is (a link to) a regular ELF file.
+func isELF(p string) bool {
+	f, err := os.Open(p)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	var magic [4]byte
+	st, err := f.Stat()
+	if err != nil || !st.Mode().IsRegular() {
+		return false
+	}
+	_, err = io.ReadFull(f, magic[:])
+	return err == nil && string(magic[:]) == "\x7fELF"
+}
 
 // Binary implements Env.
 func (e *HostEnv) Binary(path string) (*Binary, error) {
@@ -168,6 +224,8 @@ type MapEnv struct {
 	Exe      map[int]string
 	// TpFormats holds the tracepoints by "category:name".
 	TpFormats map[string]*TracepointFormat
+	// Kallsyms is a /proc/kallsyms listing: the kernel functions.
+	Kallsyms string
 }
 
 // ResolveBinary implements Env.
