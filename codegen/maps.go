@@ -228,7 +228,12 @@ func (l *lowerer) assignMap(s *ast.AssignStmt, m *ast.Map) {
 	key := l.mapKey(m, mi)
 	n := (valueSize(mi.Value) + 7) &^ 7
 	val := l.tmp(s, n)
-	l.writeValue(s.Value, val, n)
+	if mi.Value.Kind == types.Ustack || mi.Value.Kind == types.Kstack {
+		// A stack stored in a map is a stack id, as a stack key is.
+		l.stackKey(mi.Value, val)
+	} else {
+		l.writeValue(s.Value, val, n)
+	}
 	l.update(bm, key, val)
 }
 

@@ -316,11 +316,15 @@ func TestStackKeys(t *testing.T) {
 	testenv.RequireBPF(t)
 	bin, _ := goProcBuild(t)
 	p := startGoProc(t, bin, "100")
-	out := traceGoProc(t, fmt.Sprintf(`uprobe:%s:main.f { @u[ustack(2)] = count(); } profile:hz:997 { @k[kstack(1), 7] = count(); }`, bin), 0, p)
+	out := traceGoProc(t, fmt.Sprintf(`uprobe:%s:main.f { @u[ustack(2)] = count(); @v[1] = ustack(2); } profile:hz:997 { @k[kstack(1), 7] = count(); }`, bin), 0, p)
 	// At a function entry bpf_get_stackid, like bpftrace 0.17, misses the
 	// immediate caller: the second frame is main.main's caller chain.
 	if !regexp.MustCompile(`(?m)^@u\[\n    main\.f\+0\n    \S+\+\d+\n\]: 100$`).MatchString(out) {
 		t.Errorf("no symbolized user stack key with 100 hits in:\n%s", out)
+	}
+	// A stack as a map value is a stack id too, printed indented by 8.
+	if !regexp.MustCompile(`(?m)^@v\[1\]: \n        main\.f\+0\n        \S+\+\d+\n`).MatchString(out) {
+		t.Errorf("no symbolized stack value in:\n%s", out)
 	}
 	if !regexp.MustCompile(`(?m)^@k\[\n    \S+\+\d+\n, 7\]: \d+$`).MatchString(out) {
 		t.Errorf("no kernel stack key in:\n%s", out)

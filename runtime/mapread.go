@@ -65,7 +65,11 @@ func (s *Session) readMap(m *codegen.Map) (*output.Map, error) {
 			if !it.Next(&key, &val) {
 				break
 			}
-			e.Value = s.value(val, info.Value)
+			if info.Value.Kind == types.Ustack || info.Value.Kind == types.Kstack {
+				e.Value = s.stackKey(val, info.Value)
+			} else {
+				e.Value = s.value(val, info.Value)
+			}
 		}
 		s.decodeKeys(&e, keyT, key)
 		om.Entries = append(om.Entries, e)
