@@ -258,6 +258,9 @@ func (s *Session) loop(ctx context.Context, fn func(*Event) bool) error {
 		s.objs.Stop()
 		return &attachError{err}
 	}
+	if s.opts.PID > 0 {
+		go s.watchMappings(ctx, uint32(s.opts.PID))
+	}
 	// After exit() the loop stops polling, but records already written
 	// (and END's, after Stop) are still delivered, as bpftrace prints them.
 	// Once fn refuses an event nothing more is delivered.
@@ -305,3 +308,19 @@ type attachError struct{ err error }
 
 func (e *attachError) Error() string { return e.err.Error() }
 func (e *attachError) Unwrap() error { return e.err }
+
+// watchMappings keeps a fresh copy of the traced process's mappings while
+// the session runs (it may exec, load libraries, or exit before the maps
+// are printed).
+func (s *Session) watchMappings(ctx context.Context, pid uint32) {
+	t := time.NewTicker(20 * time.Millisecond)
+	defer t.Stop()
+	for {
+		s.syms.snapshot(pid)
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

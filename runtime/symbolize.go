@@ -56,6 +56,24 @@ func (s *symbolizer) table(path string) *symtab.Table {
 	return t
 }
 
+// snapshot reads the mappings of a process that is still running and keeps
+// them, so that its stacks (map keys are printed only at the end) still
+// symbolize after it exits and its PIE load address is gone.
+func (s *symbolizer) snapshot(pid uint32) {
+	maps, err := readMaps(pid)
+	if err != nil || len(maps) == 0 {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.procs[pid] = maps
+	// Open the symbol tables now: a path under /proc/PID/root is gone
+	// once the process has exited.
+	for _, m := range maps {
+		s.table(m.path)
+	}
+}
+
 // user symbolizes the frames of a user stack of process pid. With lines
 // (the `go` stack mode) frames in Go code also get their file:line, and
 // the calls inlined at a frame's address come before it, marked Inlined.
