@@ -1,6 +1,7 @@
 package goabi
 
 import (
+	"github.com/gobpftrace/gobpftrace/internal/testenv"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -47,7 +48,7 @@ func buildProg(t testing.TB, key, src string, flags ...string) (path, asm string
 func buildArch(t testing.TB, goarch, key, src string, flags ...string) (path, asm string) {
 	t.Helper()
 	if _, err := exec.LookPath("go"); err != nil {
-		t.Skip("no go toolchain")
+		testenv.Skip(t, "no go toolchain")
 	}
 	buildMu.Lock()
 	defer buildMu.Unlock()

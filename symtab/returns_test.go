@@ -3,6 +3,7 @@ package symtab
 import (
 	"debug/elf"
 	"errors"
+	"github.com/gobpftrace/gobpftrace/internal/testenv"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -199,7 +200,7 @@ func TestReturnsErrors(t *testing.T) {
 func TestReturnsMatchGNUObjdump(t *testing.T) {
 	objdump, err := exec.LookPath("objdump")
 	if err != nil {
-		t.Skip("GNU objdump is not installed")
+		testenv.Skip(t, "GNU objdump is not installed")
 	}
 	bin := buildProg(t, returnsProg)
 	out, err := exec.Command(objdump, "-d", "--no-show-raw-insn", bin).Output()

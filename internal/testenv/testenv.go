@@ -19,6 +19,13 @@ func InCI() bool {
 	return v == "true" || v == "1"
 }
 
+// Skip skips a test that needs something this machine lacks, or fails it
+// under CI, where every test must run.
+func Skip(t testing.TB, why string) {
+	t.Helper()
+	skip(t, why)
+}
+
 // skip skips the test, or fails it under CI.
 func skip(t testing.TB, why string) {
 	t.Helper()
