@@ -147,21 +147,10 @@ func (c *checker) uprobe(ap *ast.AttachPoint, parts []string, fail func(string, 
 	}
 	t := &Target{AttachPoint: ap, Provider: ap.Provider}
 	if !symQuoted && strings.Contains(fn, "+") {
-		if ap.Provider == "uretprobe" {
-			fail("Offset not allowed")
+		var ok bool
+		if fn, t.Offset, ok = splitOffset(fn, ap.Provider == "uretprobe", fail); !ok {
 			return nil
 		}
-		if strings.Count(fn, "+") != 1 {
-			fail("Cannot take more than one offset")
-			return nil
-		}
-		sym, off, _ := strings.Cut(fn, "+")
-		v, err := strconv.ParseUint(off, 0, 64)
-		if sym == "" || err != nil {
-			fail("Invalid offset: '%s'", off)
-			return nil
-		}
-		fn, t.Offset = sym, v
 	} else if v, err := strconv.ParseUint(fn, 0, 64); err == nil && !symQuoted {
 		if hasWildcard(bin) {
 			fail("Cannot use wildcards with absolute address")
@@ -331,4 +320,24 @@ func timer(ap *ast.AttachPoint, parts []string, fail func(string, ...any)) *Targ
 		t.PeriodNS = n * timeUnits[unit]
 	}
 	return t
+}
+
+// splitOffset splits `SYM+OFF` of a uprobe or kprobe spec, with bpftrace
+// 0.17's messages; return probes take no offset.
+func splitOffset(fn string, ret bool, fail func(string, ...any)) (string, uint64, bool) {
+	if ret {
+		fail("Offset not allowed")
+		return "", 0, false
+	}
+	if strings.Count(fn, "+") != 1 {
+		fail("Cannot take more than one offset")
+		return "", 0, false
+	}
+	sym, off, _ := strings.Cut(fn, "+")
+	v, err := strconv.ParseUint(off, 0, 64)
+	if sym == "" || err != nil {
+		fail("Invalid offset: '%s'", off)
+		return "", 0, false
+	}
+	return sym, v, true
 }

@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -32,21 +31,10 @@ func (c *checker) kprobe(ap *ast.AttachPoint, parts []string, fail func(string, 
 	}
 	t := &Target{AttachPoint: ap, Provider: ap.Provider}
 	if strings.Contains(fn, "+") {
-		if ap.Provider == "kretprobe" {
-			fail("Offset not allowed")
+		var ok bool
+		if fn, t.Offset, ok = splitOffset(fn, ap.Provider == "kretprobe", fail); !ok {
 			return nil
 		}
-		if strings.Count(fn, "+") != 1 {
-			fail("Cannot take more than one offset")
-			return nil
-		}
-		sym, off, _ := strings.Cut(fn, "+")
-		v, err := strconv.ParseUint(off, 0, 64)
-		if sym == "" || err != nil {
-			fail("Invalid offset: '%s'", off)
-			return nil
-		}
-		fn, t.Offset = sym, v
 	}
 	if fn == "" {
 		fail("%s should be attached to a function", name)
