@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -76,20 +75,9 @@ func runBegin(t *testing.T, p *Program, coll *ebpf.Collection) [][]byte {
 // Every golden program passes the verifier.
 func TestKernelGoldenPrograms(t *testing.T) {
 	testenv.RequireBPF(t)
-	files, _ := filepath.Glob("testdata/*.txtar")
-	for _, path := range files {
-		if filepath.Base(path) == "ir_listing.txtar" {
-			continue
-		}
-		t.Run(strings.TrimSuffix(filepath.Base(path), ".txtar"), func(t *testing.T) {
-			a, err := txtar.ParseFile(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			src, _ := a.Get("script.bt")
-			load(t, compileSrc(t, string(src)))
-		})
-	}
+	forEachGolden(t, func(t *testing.T, _ string, _ *txtar.Archive, src string) {
+		load(t, compileSrc(t, src))
+	})
 }
 
 func u64(b []byte, off int) uint64 { return binary.LittleEndian.Uint64(b[off:]) }

@@ -121,7 +121,44 @@ func dumpProgram(p *Program) map[string]string {
 // TestGolden compiles the script of each testdata archive and compares
 // the listings, maps and events (go test ./codegen -update rewrites them).
 func TestGolden(t *testing.T) {
+	forEachGolden(t, func(t *testing.T, path string, a *txtar.Archive, src string) {
+		p := compileSrc(t, src)
+		got := dumpProgram(p)
+		names := []string{}
+		for _, pr := range p.Probes {
+			names = append(names, pr.Name)
+		}
+		names = append(names, "maps", "events")
+		if *txtar.Update {
+			na := &txtar.Archive{Comment: a.Comment}
+			na.Set("script.bt", []byte(src))
+			for _, n := range names {
+				na.Set(n, []byte(got[n]))
+			}
+			if err := os.WriteFile(path, txtar.Format(na), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			return
+		}
+		for _, n := range names {
+			want, _ := a.Get(n)
+			if strings.TrimSpace(string(want)) != strings.TrimSpace(got[n]) {
+				t.Errorf("%s: %s differs (go test ./codegen -update):\ngot:\n%s\nwant:\n%s", path, n, got[n], want)
+			}
+		}
+		if len(a.Files) != len(names)+1 {
+			t.Errorf("%s has %d sections, want %d (%v)", path, len(a.Files), len(names)+1, names)
+		}
+	})
+}
+
+// forEachGolden runs fn as a subtest for every golden archive of
+// testdata (ir_listing.txtar is the IR's own), with its script.
+func forEachGolden(t *testing.T, fn func(t *testing.T, path string, a *txtar.Archive, src string)) {
 	files, _ := filepath.Glob("testdata/*.txtar")
+	if len(files) == 0 {
+		t.Fatal("no golden archives in testdata")
+	}
 	for _, path := range files {
 		if filepath.Base(path) == "ir_listing.txtar" {
 			continue
@@ -135,33 +172,7 @@ func TestGolden(t *testing.T) {
 			if !ok {
 				t.Fatalf("%s has no script.bt", path)
 			}
-			p := compileSrc(t, string(src))
-			got := dumpProgram(p)
-			names := []string{}
-			for _, pr := range p.Probes {
-				names = append(names, pr.Name)
-			}
-			names = append(names, "maps", "events")
-			if *txtar.Update {
-				na := &txtar.Archive{Comment: a.Comment}
-				na.Set("script.bt", src)
-				for _, n := range names {
-					na.Set(n, []byte(got[n]))
-				}
-				if err := os.WriteFile(path, txtar.Format(na), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			for _, n := range names {
-				want, _ := a.Get(n)
-				if strings.TrimSpace(string(want)) != strings.TrimSpace(got[n]) {
-					t.Errorf("%s: %s differs (go test ./codegen -update):\ngot:\n%s\nwant:\n%s", path, n, got[n], want)
-				}
-			}
-			if len(a.Files) != len(names)+1 {
-				t.Errorf("%s has %d sections, want %d (%v)", path, len(a.Files), len(names)+1, names)
-			}
+			fn(t, path, a, string(src))
 		})
 	}
 }

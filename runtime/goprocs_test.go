@@ -88,20 +88,8 @@ func goProcLine(t *testing.T, name string) int {
 // returns the binary's path and the source file's.
 func goProcBuild(t *testing.T, flags ...string) (bin, src string) {
 	t.Helper()
-	dir := t.TempDir()
-	src = filepath.Join(dir, "main.go")
-	if err := os.WriteFile(src, []byte(goProcProg), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module goproc\n\ngo 1.22\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command("go", append(append([]string{"build", "-o", "goproc"}, flags...), ".")...)
-	cmd.Dir = dir
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return filepath.Join(dir, "goproc"), src
+	bin = testenv.BuildGo(t, goProcProg, flags...)
+	return bin, filepath.Join(filepath.Dir(bin), "main.go")
 }
 
 // goProc is a started goProcProg, waiting for its go.

@@ -2,9 +2,7 @@ package runtime
 
 import (
 	"fmt"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -30,19 +28,7 @@ func manyRetsSrc() string {
 // buildManyRets builds manyRetsSrc in a temporary directory.
 func buildManyRets(t testing.TB) string {
 	t.Helper()
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "main.go"), []byte(manyRetsSrc()), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module many\n\ngo 1.22\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command("go", "build", "-o", "many", ".")
-	cmd.Dir = dir
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return filepath.Join(dir, "many")
+	return testenv.BuildGo(t, manyRetsSrc())
 }
 
 // TestGoUretprobeLinks: a uretprobe on a Go function attaches a plain

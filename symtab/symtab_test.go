@@ -22,23 +22,10 @@ func main() { println(target(len("abc"))) }
 // buildGo builds goProg, stripped or not, and returns the binary's path.
 func buildGo(t *testing.T, stripped bool) string {
 	t.Helper()
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "main.go"), []byte(goProg), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module target\n\ngo 1.22\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	args := []string{"build", "-o", "prog"}
 	if stripped {
-		args = append(args, "-ldflags=-s -w")
+		return testenv.BuildGo(t, goProg, "-ldflags=-s -w")
 	}
-	cmd := exec.Command("go", args...)
-	cmd.Dir = dir
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return filepath.Join(dir, "prog")
+	return testenv.BuildGo(t, goProg)
 }
 
 func TestGoBinary(t *testing.T) {

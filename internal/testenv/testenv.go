@@ -126,3 +126,27 @@ func RequireTool(t testing.TB, name string) string {
 	}
 	return p
 }
+
+// BuildGo builds the Go main package src (one file, main.go) with extra
+// go build flags in a fresh temporary directory and returns the binary's
+// path; main.go sits beside it. It needs the go command (see Skip).
+func BuildGo(t testing.TB, src string, flags ...string) string {
+	t.Helper()
+	if _, err := exec.LookPath("go"); err != nil {
+		skip(t, "no go toolchain")
+		return ""
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "main.go"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module prog\n\ngo 1.22\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("go", append(append([]string{"build", "-o", "prog"}, flags...), ".")...)
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return filepath.Join(dir, "prog")
+}

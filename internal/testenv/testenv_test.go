@@ -2,6 +2,8 @@ package testenv
 
 import (
 	"os"
+	"os/exec"
+	"path/filepath"
 	"syscall"
 	"testing"
 )
@@ -57,5 +59,16 @@ func TestKernelLockIsExclusive(t *testing.T) {
 	// same file conflicts, as another test binary's would.
 	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != syscall.EWOULDBLOCK {
 		t.Fatalf("second exclusive lock: %v, want EWOULDBLOCK", err)
+	}
+}
+
+func TestBuildGo(t *testing.T) {
+	bin := BuildGo(t, "package main\n\nfunc main() { println(\"built\") }\n", "-ldflags=-s -w")
+	out, err := exec.Command(bin).CombinedOutput()
+	if err != nil || string(out) != "built\n" {
+		t.Fatalf("running the built program: %q, %v", out, err)
+	}
+	if _, err := os.Stat(filepath.Join(filepath.Dir(bin), "main.go")); err != nil {
+		t.Fatalf("main.go is not beside the binary: %v", err)
 	}
 }
