@@ -56,6 +56,7 @@ func (b *Binary) Func(name string) (*Func, error) {
 }
 
 func (b *Binary) readFunc(name string) (*Func, error) {
+	b.prefetchDWARF() // inflate while the symbol table is read
 	sym, err := b.lookup(name)
 	if err != nil {
 		if _, derr := b.dwarfUntil(func(*dwarf.Data) bool { return true }); derr != nil {

@@ -18,9 +18,7 @@ import (
 	"debug/elf"
 	"errors"
 	"fmt"
-	"io"
 	"os"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -107,7 +105,15 @@ func newBinary(path string, of *os.File) (*Binary, error) {
 }
 
 // Close releases the file.
-func (b *Binary) Close() error { return b.file.Close() }
+func (b *Binary) Close() error {
+	b.mu.Lock()
+	l := b.info
+	b.mu.Unlock()
+	if l != nil {
+		l.close()
+	}
+	return b.file.Close()
+}
 
 func archOf(m elf.Machine) string {
 	switch m {
@@ -170,164 +176,4 @@ func parseGoVersion(v string) (major, minor int, ok bool) {
 		return 0, 0, false
 	}
 	return a, b, true
-}
-
-// dwarfData returns the binary's DWARF with all of .debug_info.
-func (b *Binary) dwarfData() (*dwarf.Data, error) {
-	return b.dwarfUntil(func(*dwarf.Data) bool { return false })
-}
-
-// dwarfUntil returns DWARF holding a prefix of .debug_info large enough
-// for done to report true, or all of it. Go compresses its DWARF, and
-// inflating all of .debug_info is most of the cost of reading a large
-// binary: this inflates it in growing steps and stops early.
-func (b *Binary) dwarfUntil(done func(*dwarf.Data) bool) (*dwarf.Data, error) {
-	if b.dwErr != nil {
-		return nil, b.dwErr
-	}
-	if b.dw == nil {
-		if b.dwErr = b.openDWARF(); b.dwErr != nil {
-			b.dwErr = fmt.Errorf("%s: %w", b.Path, b.dwErr)
-			return nil, b.dwErr
-		}
-	}
-	for !done(b.dw) && b.info != nil && !b.info.eof {
-		if err := b.info.grow(); err != nil {
-			return nil, fmt.Errorf("%s: reading .debug_info: %w", b.Path, err)
-		}
-		d, err := b.info.data()
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", b.Path, err)
-		}
-		b.dw = d
-	}
-	return b.dw, nil
-}
-
-// openDWARF reads the small DWARF sections and the first part of
-// .debug_info.
-func (b *Binary) openDWARF() error {
-	f := b.f
-	info := f.Section(".debug_info")
-	if info == nil {
-		if f.Section(".zdebug_info") != nil { // old Go: compressed the old way
-			d, err := f.DWARF()
-			b.dw = d
-			return err
-		}
-		return ErrNoDWARF
-	}
-	sec := func(name string) ([]byte, error) {
-		s := f.Section(name)
-		if s == nil || s.Type == elf.SHT_NOBITS {
-			return nil, nil
-		}
-		d, err := s.Data()
-		if err != nil {
-			return nil, fmt.Errorf("reading %s: %w", name, err)
-		}
-		return d, nil
-	}
-	// Section.Size is the uncompressed size: one allocation holds all
-	// that may be inflated, so growing never copies.
-	l := &lazyInfo{r: info.Open(), extra: map[string][]byte{}, buf: make([]byte, 0, info.Size)}
-	var err error
-	if l.abbrev, err = sec(".debug_abbrev"); err != nil {
-		return err
-	}
-	if l.ranges, err = sec(".debug_ranges"); err != nil {
-		return err
-	}
-	if l.str, err = sec(".debug_str"); err != nil {
-		return err
-	}
-	for _, name := range []string{".debug_addr", ".debug_rnglists", ".debug_str_offsets", ".debug_line_str"} {
-		if l.extra[name], err = sec(name); err != nil {
-			return err
-		}
-	}
-	b.info = l
-	// With a cache, .debug_info is inflated whole once per build and read
-	// back afterwards; without one, only as far as lookups need.
-	if cp := b.cachePath(info); cp != "" {
-		if data := readCache(cp, info.Size); data != nil {
-			l.buf, l.eof = data, true
-			b.CacheHit = true
-		} else {
-			for !l.eof && len(l.buf) < cap(l.buf) {
-				if err := l.grow(); err != nil {
-					return fmt.Errorf("reading .debug_info: %w", err)
-				}
-			}
-			l.eof = true
-			writeCache(cp, l.buf)
-		}
-		b.dw, err = l.data()
-		return err
-	}
-	if err := l.grow(); err != nil {
-		return fmt.Errorf("reading .debug_info: %w", err)
-	}
-	b.dw, err = l.data()
-	return err
-}
-
-// lazyInfo is .debug_info inflated so far.
-type lazyInfo struct {
-	r                   io.Reader
-	buf                 []byte
-	eof                 bool
-	abbrev, ranges, str []byte
-	extra               map[string][]byte
-}
-
-// grow inflates about as much again as was inflated so far (1 MB first),
-// never past the section's uncompressed size (the buffer's capacity).
-func (l *lazyInfo) grow() error {
-	n := max(len(l.buf), 1<<20)
-	if c := cap(l.buf); c > len(l.buf) {
-		n = min(n, c-len(l.buf))
-	}
-	old := len(l.buf)
-	l.buf = slices.Grow(l.buf, n)[:old+n]
-	m, err := io.ReadFull(l.r, l.buf[old:])
-	l.buf = l.buf[:old+m]
-	if err == io.EOF || err == io.ErrUnexpectedEOF {
-		l.eof, err = true, nil
-	}
-	return err
-}
-
-// data parses the whole compile units inflated so far.
-func (l *lazyInfo) data() (*dwarf.Data, error) {
-	info := l.buf
-	if !l.eof {
-		info = info[:wholeUnits(info)]
-	}
-	d, err := dwarf.New(l.abbrev, nil, nil, info, nil, nil, l.ranges, l.str)
-	if err != nil {
-		return nil, err
-	}
-	for _, name := range []string{".debug_addr", ".debug_rnglists", ".debug_str_offsets", ".debug_line_str"} {
-		if c := l.extra[name]; c != nil {
-			if err := d.AddSection(name, c); err != nil {
-				return nil, err
-			}
-		}
-	}
-	return d, nil
-}
-
-// wholeUnits returns the length of the prefix of info made of complete
-// units (32-bit DWARF unit lengths; 64-bit DWARF stops the prefix).
-func wholeUnits(info []byte) int {
-	off := 0
-	for off+4 <= len(info) {
-		n := int(uint32(info[off]) | uint32(info[off+1])<<8 | uint32(info[off+2])<<16 | uint32(info[off+3])<<24)
-		if n >= 0xfffffff0 || off+4+n > len(info) {
-			break
-		}
-		off += 4 + n
-	}
-	return off
 }
