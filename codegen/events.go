@@ -62,9 +62,11 @@ func (l *lowerer) callStmt(e *ast.Call) {
 }
 
 // argSize is the number of bytes a value of type t takes in a record.
+// Integers take 8 whatever their size, and so do floats: a float32's bits
+// zero-extended (the argument's Type says float32 or float64).
 func argSize(t *types.Type) int {
 	switch t.Kind {
-	case types.Int, types.Pointer, types.Probe, types.Usym, types.Ksym:
+	case types.Int, types.Pointer, types.Probe, types.Usym, types.Ksym, types.Float:
 		return 8
 	case types.Ustack:
 		return 8 + 8*t.Stack.Limit

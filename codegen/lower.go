@@ -275,10 +275,11 @@ func signExtendTo(v uint64, k int) int64 {
 }
 
 // isIntLike reports whether values of t live in a register: integers,
-// pointers, and the target index of probe/func.
+// pointers, the target index of probe/func, and floats, whose raw IEEE
+// bits (zero-extended) are only carried to user space, never computed on.
 func isIntLike(t *types.Type) bool {
 	switch t.Kind {
-	case types.Int, types.Pointer, types.Probe, types.Usym, types.Ksym:
+	case types.Int, types.Pointer, types.Probe, types.Usym, types.Ksym, types.Float:
 		return true
 	}
 	return false

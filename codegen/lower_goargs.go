@@ -25,7 +25,8 @@ func (l *lowerer) goValue(e ast.Expr) *types.GoValue {
 }
 
 // goInt loads a Go integer, bool or pointer value, extended to 64 bits as
-// its type says.
+// its type says, or a float's bits, loaded like an unsigned integer of its
+// size.
 func (l *lowerer) goInt(e ast.Expr, v *types.GoValue) VReg {
 	t := l.typeOf(e)
 	if !isIntLike(t) {

@@ -10,7 +10,12 @@ import (
 // it: `%`, an optional `-`, digits (flag `0` and width), an optional
 // precision of one or more digits, a length modifier and a conversion.
 // The renderer also honours the flags `+`, space and `#` that glibc knows,
-// but bpftrace 0.17's tokenizer never produces them.
+// but bpftrace 0.17's tokenizer never produces them for its conversions.
+//
+// The floating-point conversions f F e E g G a A are ours (bpftrace 0.17
+// has no floats; it prints "%f" as text). They take C's syntax: the flags
+// `-+ #0` in any order, a width, a precision (`.` alone means 0) and an
+// optional `l`, which C ignores for them.
 type Spec struct {
 	Start, End int    // byte offsets of the spec in the format string
 	Minus      bool   // '-': left-justify
@@ -21,11 +26,32 @@ type Spec struct {
 	Width      int    // minimum field width, -1 if none
 	Prec       int    // precision, -1 if none
 	Length     string // "", "hh", "h", "l", "ll", "j", "z" or "t"
-	Conv       string // "d", "u", "o", "x", "X", "p", "c", "s", "r", "rx" or "rh"
+	Conv       string // "d", "u", "o", "x", "X", "p", "c", "s", "r", "rx", "rh", or a float conversion
 }
 
 // Token is the spec as bpftrace names it in messages: length and conversion.
 func (s *Spec) Token() string { return s.Length + s.Conv }
+
+// ArgKind is the kind of value the conversion formats: String for %s,
+// Buffer for the %r family, Float for the floating-point conversions and
+// Integer for the rest (bpftrace's printf_format_types).
+func (s *Spec) ArgKind() Kind {
+	switch s.Conv {
+	case "s":
+		return String
+	case "r", "rx", "rh":
+		return Buffer
+	}
+	if isFloatConv(s.Conv) {
+		return Float
+	}
+	return Integer
+}
+
+// isFloatConv reports whether conv is a floating-point conversion.
+func isFloatConv(conv string) bool {
+	return len(conv) == 1 && strings.IndexByte("fFeEgGaA", conv[0]) >= 0
+}
 
 // Column is a named conversion: the identifier right before the ':' that
 // precedes a spec ("time_:%lld units:%d" has columns time_ and units).
@@ -53,9 +79,24 @@ type Format struct {
 var lengths = [...]string{"hh", "h", "ll", "l", "j", "z", "t", ""}
 
 // ParseFormat splits a printf format into literal text and conversion specs
-// exactly as bpftrace 0.17's format_specifier_re does. It never fails today
-// (bpftrace accepts any string); the error is for future dialects.
-func ParseFormat(s string) (*Format, error) {
+// as bpftrace 0.17's format_specifier_re does, plus our float conversions.
+// It never fails today (bpftrace accepts any string); the error is for
+// future dialects.
+func ParseFormat(s string) (*Format, error) { return parseFormat(s, true), nil }
+
+// ParseFormatFor parses the format of a call with nargs arguments. Text
+// that reads as a float conversion ("50% efficiency" holds "% e") is
+// literal text to bpftrace 0.17, so a script valid there keeps its meaning:
+// when 0.17's reading has exactly nargs conversions it is the one used;
+// otherwise the float conversions count too.
+func ParseFormatFor(s string, nargs int) (*Format, error) {
+	if f := parseFormat(s, false); len(f.specs) == nargs {
+		return f, nil
+	}
+	return parseFormat(s, true), nil
+}
+
+func parseFormat(s string, floats bool) *Format {
 	f := &Format{src: s}
 	last := 0
 	for p := 0; p < len(s); p++ {
@@ -63,6 +104,9 @@ func ParseFormat(s string) (*Format, error) {
 			continue
 		}
 		sp, ok := matchSpec(s, p)
+		if !ok && floats {
+			sp, ok = matchFloatSpec(s, p)
+		}
 		if !ok {
 			continue
 		}
@@ -74,7 +118,7 @@ func ParseFormat(s string) (*Format, error) {
 		p = sp.End - 1
 	}
 	f.tail = s[last:]
-	return f, nil
+	return f
 }
 
 // matchSpec matches `%-?[0-9]*(\.[0-9]+)?(token)` at p.
@@ -111,6 +155,43 @@ func matchSpec(s string, p int) (Spec, bool) {
 			sp.Length, sp.Conv, sp.End = l, string(c), j+len(l)+1
 			return sp, true
 		}
+	}
+	return Spec{}, false
+}
+
+// matchFloatSpec matches `%[-+ #0]*[0-9]*(\.[0-9]*)?l?[fFeEgGaA]` at p.
+func matchFloatSpec(s string, p int) (Spec, bool) {
+	sp := Spec{Start: p, Width: -1, Prec: -1}
+	j := p + 1
+flags:
+	for ; j < len(s); j++ {
+		switch s[j] {
+		case '-':
+			sp.Minus = true
+		case '+':
+			sp.Plus = true
+		case ' ':
+			sp.Space = true
+		case '#':
+			sp.Hash = true
+		case '0':
+			sp.Zero = true
+		default:
+			break flags
+		}
+	}
+	if j < len(s) && isDigit(s[j]) {
+		sp.Width, j = digits(s, j)
+	}
+	if j < len(s) && s[j] == '.' {
+		sp.Prec, j = digits(s, j+1)
+	}
+	if j < len(s) && s[j] == 'l' {
+		sp.Length, j = "l", j+1
+	}
+	if j < len(s) && isFloatConv(s[j:j+1]) {
+		sp.Conv, sp.End = s[j:j+1], j+1
+		return sp, true
 	}
 	return Spec{}, false
 }
@@ -206,7 +287,10 @@ func (f *Format) CheckCall(fn string, args []Kind) error {
 	}
 	for i, k := range args {
 		tok := f.specs[i].Token()
-		want, ok := tokenKind(tok, fn == "debugf")
+		want, ok := f.specs[i].ArgKind(), true
+		if fn == "debugf" {
+			want, ok = debugfKind(tok)
+		}
 		if !ok {
 			return errors.New(fn + ": Unknown format string token: %" + tok)
 		}
@@ -230,22 +314,14 @@ func checkKind(k Kind) Kind {
 	return k
 }
 
-// tokenKind is bpftrace's printf_format_types (or its debugf subset).
-func tokenKind(tok string, debugf bool) (Kind, bool) {
-	if debugf {
-		switch tok {
-		case "d", "u", "x", "ld", "lu", "lx", "lld", "llu", "llx", "p":
-			return Integer, true
-		case "s":
-			return String, true
-		}
-		return None, false
-	}
+// debugfKind is the subset of printf_format_types that debugf (the
+// kernel's bpf_trace_printk) takes.
+func debugfKind(tok string) (Kind, bool) {
 	switch tok {
+	case "d", "u", "x", "ld", "lu", "lx", "lld", "llu", "llx", "p":
+		return Integer, true
 	case "s":
 		return String, true
-	case "r", "rx", "rh":
-		return Buffer, true
 	}
-	return Integer, true
+	return None, false
 }

@@ -1,6 +1,7 @@
 package output
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -162,5 +163,37 @@ func TestTooFewArgsPrintsNextPartRaw(t *testing.T) {
 	}
 	if !strings.Contains(f.String(), "%d") {
 		t.Fatal("String lost the format")
+	}
+}
+
+// TestParseFormatFor: text that reads as a float conversion stays text
+// when bpftrace 0.17's reading accounts for every argument, and becomes a
+// conversion when it takes the argument left over.
+func TestParseFormatFor(t *testing.T) {
+	cases := []struct {
+		format string
+		nargs  int
+		want   []string // the specs' text
+	}{
+		{"50% efficiency %d\n", 1, []string{"%d"}},
+		{"50% efficiency %d\n", 2, []string{"% e", "%d"}},
+		{"%f %e\n", 0, nil},
+		{"%f %d\n", 2, []string{"%f", "%d"}},
+		{"ratio:%.3g pct:%d%%\n", 2, []string{"%.3g", "%d"}},
+		{"%s %lf\n", 1, []string{"%s"}},
+		{"%s %lf\n", 2, []string{"%s", "%lf"}},
+	}
+	for _, c := range cases {
+		f, err := ParseFormatFor(c.format, c.nargs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, sp := range f.Specs() {
+			got = append(got, c.format[sp.Start:sp.End])
+		}
+		if !slices.Equal(got, c.want) {
+			t.Errorf("ParseFormatFor(%q, %d) = %q, want %q", c.format, c.nargs, got, c.want)
+		}
 	}
 }

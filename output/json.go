@@ -1,6 +1,9 @@
 package output
 
-import "strconv"
+import (
+	"math"
+	"strconv"
+)
 
 func appendInt64(dst []byte, n int64) []byte { return strconv.AppendInt(dst, n, 10) }
 
@@ -79,6 +82,14 @@ func appendJSONText(dst []byte, v *Value, div uint32) []byte {
 	case isQuoted(v.Kind):
 		var tmp [128]byte
 		return AppendJSONString(dst, appendText(tmp[:0], v, 8, div))
+	case v.Kind == Float:
+		// JSON has no NaN or infinities: they become the strings
+		// "NaN", "+Inf" and "-Inf".
+		if f := v.Float(); math.IsNaN(f) || math.IsInf(f, 0) {
+			var tmp [8]byte
+			return AppendJSONString(dst, appendFloatText(tmp[:0], v))
+		}
+		return appendFloatText(dst, v)
 	case v.Kind == Tuple || v.Kind == Array:
 		dst = append(dst, '[')
 		for i := range v.Elems {

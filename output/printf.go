@@ -43,6 +43,9 @@ func (f *Format) Sprint(args ...Value) string { return string(f.Append(nil, args
 
 // appendSpec formats one argument with glibc semantics.
 func appendSpec(dst []byte, sp *Spec, v *Value) []byte {
+	if isFloatConv(sp.Conv) {
+		return appendFloat(dst, sp, v)
+	}
 	switch sp.Conv {
 	case "s":
 		if v.Kind == String {

@@ -34,6 +34,8 @@ func appendText(dst []byte, v *Value, indent int, div uint32) []byte {
 			dst = appendText(dst, &v.Elems[i], indent, div)
 		}
 		return append(dst, ']')
+	case Float:
+		return appendFloatText(dst, v)
 	case Record:
 		dst = append(dst, "{ "...)
 		for i := range v.Elems {
@@ -50,6 +52,16 @@ func appendText(dst []byte, v *Value, indent int, div uint32) []byte {
 		return append(dst, " }"...)
 	}
 	return appendNumber(dst, v, div)
+}
+
+// appendFloatText prints a float the shortest way that reads back as the
+// same float32 or float64 (Go's strconv 'g' with precision -1): 0.1,
+// 1e+21, NaN, +Inf, -Inf.
+func appendFloatText(dst []byte, v *Value) []byte {
+	if v.Size == 4 {
+		return strconv.AppendFloat(dst, v.Float(), 'g', -1, 32)
+	}
+	return strconv.AppendFloat(dst, v.Float(), 'g', -1, 64)
 }
 
 // appendNumber divides an integer by div in its own width and signedness,

@@ -3,7 +3,10 @@
 // stats.
 package output
 
-import "strconv"
+import (
+	"math"
+	"strconv"
+)
 
 // Kind is a bpftrace 0.17 value type (its Type enum). It types printf
 // arguments for (*Format).Check and tells Value how to render itself. String
@@ -40,6 +43,9 @@ const (
 	MacAddress
 	CgroupPath
 	Strerror
+	// Float is not a bpftrace 0.17 type: a Go float32 or float64 read
+	// from memory (see Value).
+	Float
 )
 
 var kindNames = [...]string{
@@ -50,6 +56,7 @@ var kindNames = [...]string{
 	Username: "username", Inet: "inet", StackMode: "stack mode", Array: "array",
 	Buffer: "buffer", Tuple: "tuple", Timestamp: "timestamp",
 	MacAddress: "mac_address", CgroupPath: "cgroup_path", Strerror: "strerror",
+	Float: "float",
 }
 
 func (k Kind) String() string {
@@ -89,6 +96,8 @@ type Frame struct {
 //     JSON bpftrace 0.17 quotes the first five and not the last four.
 //   - Kstack, Ustack: Frames, innermost first.
 //   - Tuple, Array: Elems. Record: Elems and their field Names.
+//   - Float: Bits holds the raw IEEE 754 bits and Size the width in
+//     bytes: 4 (a float32 in the low 32 bits) or 8 (a float64; 0 means 8).
 //
 // The zero Value is a None and prints as 0.
 type Value struct {
@@ -111,6 +120,21 @@ func Uint(v uint64) Value { return Value{Kind: Integer, Size: 8, Bits: v} }
 // IntN returns an integer of size bytes (1, 2, 4 or 8) holding the low bits of v.
 func IntN(v int64, size int, signed bool) Value {
 	return Value{Kind: Integer, Size: uint8(size), Signed: signed, Bits: uint64(v)}
+}
+
+// Float64 returns a float64 value.
+func Float64(f float64) Value { return Value{Kind: Float, Size: 8, Bits: math.Float64bits(f)} }
+
+// Float32 returns a float32 value.
+func Float32(f float32) Value { return Value{Kind: Float, Size: 4, Bits: uint64(math.Float32bits(f))} }
+
+// Float returns a Float value's number, a float32 widened to float64 as C
+// widens a float passed to printf.
+func (v *Value) Float() float64 {
+	if v.Size == 4 {
+		return float64(math.Float32frombits(uint32(v.Bits)))
+	}
+	return math.Float64frombits(v.Bits)
 }
 
 // Str returns a string value.

@@ -19,13 +19,17 @@ import (
 // case-insensitively; columns without a field are skipped.
 //
 // Field types: any integer kind (the value is sign- or zero-extended from
-// its bpftrace width, then converted as Go converts), bool, string and
-// []byte (strings and resolved symbols), time.Time (an nsecs reading,
-// converted to the wall clock; meant for the `time_` column),
-// []output.Frame (stacks), and output.Value (anything). A stack decoded
-// into a string gets bpftrace's text form.
+// its bpftrace width, then converted as Go converts), bool, float32 and
+// float64 (a float column: float32 only from a float32, float64 from
+// either), string and []byte (strings and resolved symbols), time.Time (an
+// nsecs reading, converted to the wall clock; meant for the `time_`
+// column), []output.Frame (stacks), and output.Value (anything). A stack,
+// integer or float decoded into a string gets bpftrace's text form.
+// Floats and integers do not mix: a float column into an integer or bool
+// field, or an integer column into a float field, is an error.
 //
-// Decoding into integer, bool and time.Time fields allocates nothing.
+// Decoding into integer, bool, float and time.Time fields allocates
+// nothing.
 func (e *Event) Decode(v any) error {
 	rv := reflect.ValueOf(v)
 	if rv.Kind() != reflect.Pointer || rv.IsNil() || rv.Elem().Kind() != reflect.Struct {
@@ -60,16 +64,32 @@ var (
 func (e *Event) set(fv reflect.Value, v *output.Value, col string) error {
 	switch fv.Kind() {
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		if v.Kind == output.Float {
+			return mismatch(fv, v, col)
+		}
 		fv.SetInt(v.Int64())
 		return nil
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		if v.Kind == output.Float {
+			return mismatch(fv, v, col)
+		}
 		fv.SetUint(uint64(v.Int64()))
 		return nil
 	case reflect.Bool:
+		if v.Kind == output.Float {
+			return mismatch(fv, v, col)
+		}
 		fv.SetBool(v.Int64() != 0)
 		return nil
+	case reflect.Float32, reflect.Float64:
+		// A float64 would be rounded in a float32 field: refused.
+		if v.Kind != output.Float || fv.Kind() == reflect.Float32 && v.Size != 4 {
+			return mismatch(fv, v, col)
+		}
+		fv.SetFloat(v.Float())
+		return nil
 	case reflect.String:
-		if v.Kind == output.Kstack || v.Kind == output.Ustack || v.Kind == output.Integer {
+		if v.Kind == output.Kstack || v.Kind == output.Ustack || v.Kind == output.Integer || v.Kind == output.Float {
 			fv.SetString(string(output.AppendValue(nil, v)))
 		} else {
 			fv.SetString(string(cstrBytes(v.Bytes)))
@@ -93,7 +113,19 @@ func (e *Event) set(fv reflect.Value, v *output.Value, col string) error {
 		fv.SetBytes(cstrBytes(v.Bytes))
 		return nil
 	}
-	return fmt.Errorf("Decode: column %s: cannot store a %s in a field of type %s", col, v.Kind, fv.Type())
+	return mismatch(fv, v, col)
+}
+
+// mismatch is the error for a column that field fv cannot hold.
+func mismatch(fv reflect.Value, v *output.Value, col string) error {
+	what := v.Kind.String()
+	switch {
+	case v.Kind == output.Float && v.Size == 4:
+		what = "float32"
+	case v.Kind == output.Float:
+		what = "float64"
+	}
+	return fmt.Errorf("Decode: column %s: cannot store a %s in a field of type %s", col, what, fv.Type())
 }
 
 func cstrBytes(b []byte) []byte {

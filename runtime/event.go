@@ -78,6 +78,8 @@ func (s *Session) value(b []byte, t *types.Type) output.Value {
 	switch t.Kind {
 	case types.Int:
 		return intValue(b, t)
+	case types.Float:
+		return floatValue(b, t)
 	case types.Pointer:
 		return output.Value{Kind: output.Pointer, Size: 8, Bits: le64(b)}
 	case types.String:
@@ -114,6 +116,15 @@ func intValue(b []byte, t *types.Type) output.Value {
 		bits = le64(b)
 	}
 	return output.Value{Kind: output.Integer, Size: uint8(t.Size), Signed: t.Signed, Bits: bits}
+}
+
+// floatValue decodes a float's raw IEEE bits, stored 8 bytes wide (a
+// float32 in the low 4) or at their own width.
+func floatValue(b []byte, t *types.Type) output.Value {
+	if t.Size == 4 && len(b) >= 4 {
+		return output.Value{Kind: output.Float, Size: 4, Bits: uint64(binary.LittleEndian.Uint32(b))}
+	}
+	return output.Value{Kind: output.Float, Size: 8, Bits: le64(b)}
 }
 
 // targetName resolves a probe or func value: the program's index in the

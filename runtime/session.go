@@ -114,7 +114,7 @@ func newSession(prog *codegen.Program, opts *Options) (*Session, error) {
 	s.formats = make([]*output.Format, len(prog.Events))
 	for i, ev := range prog.Events {
 		if ev.Kind == codegen.EventPrintf {
-			f, err := output.ParseFormat(ev.Format)
+			f, err := output.ParseFormatFor(ev.Format, len(ev.Args))
 			if err != nil {
 				return nil, fmt.Errorf("event %d: %w", i, err)
 			}

@@ -205,7 +205,7 @@ func TestPIDAndParams(t *testing.T) {
 
 func TestParseFormat(t *testing.T) {
 	var got []string
-	for _, v := range ParseFormat("%-5s|%5.2d|%rx|%c|%p|%lld|100%%d|%hhu%") {
+	for _, v := range ParseFormat("%-5s|%5.2d|%rx|%c|%p|%lld|100%%d|%hhu%", 8) {
 		got = append(got, v.Text)
 	}
 	want := []string{"%-5s", "%5.2d", "%rx", "%c", "%p", "%lld", "%d", "%hhu"}

@@ -12,6 +12,11 @@ const StringSize = 64
 
 // expr checks e and returns its type (TypeNone after an error).
 func (c *checker) expr(e ast.Expr, u use) *Type {
+	return c.floatUse(e, c.exprType(e, u), u)
+}
+
+// exprType is expr without the check of where floats may go.
+func (c *checker) exprType(e ast.Expr, u use) *Type {
 	switch e := e.(type) {
 	case *ast.Int:
 		if e.Value > math.MaxInt64 {

@@ -262,8 +262,7 @@ func (c *checker) goTyped(e ast.Expr, v *GoValue) *Type {
 	case goabi.String:
 		bt = StringType(StringSize)
 	case goabi.Float, goabi.Complex:
-		c.errorf(e.Range(), "%s values are not supported: Go passes them in X registers, which uprobes do not see (not in pt_regs)", t)
-		return TypeNone
+		return c.goFloat(e, v)
 	default:
 		c.recordGo(e, v)
 		return &Type{Kind: Record, Name: t.String(), Size: int(t.Size)}

@@ -71,7 +71,7 @@ func TestGoArgsErrors(t *testing.T) {
 	for _, c := range []struct{ prog, want string }{
 		{`uprobe:./frontend:main.IsValid { @x = args.nope; }`, "main.IsValid has no parameter 'nope' (parameters: m, p, sl, f)"},
 		{`uprobe:./frontend:main.IsValid { @x = args.m.Nope; }`, "Go type main.Money has no field 'Nope'"},
-		{`uprobe:./frontend:main.IsValid { @x = args.f; }`, "float64 values are not supported"},
+		{`uprobe:./frontend:main.IsValid { @x = args.f; }`, "cannot read this float64 value: Go passes it in register X0, which uprobes do not see (X registers are not in pt_regs, so reg() cannot read it either)"},
 		{`uretprobe:./frontend:main.IsValid { @x = args.m.Units; }`, "args is not available in uretprobe probes"},
 		{`uprobe:/bin/bash:readline { @x = args.m; }`, "(/bin/bash is not a Go program)"},
 		{`uprobe:/bin/bash:readline { @x = goid; }`, "goid can only be used in uprobes on Go programs"},

@@ -133,5 +133,5 @@ type Verb struct {
 	Text  string // as written, `%` included
 	Flags string // the `-`, width and precision part
 	Conv  string // length modifier and conversion: "d", "lld", "s", "rx"
-	Kind  Kind   // Int, String or (for %r) String-like buffers
+	Kind  Kind   // Int, String, Float, or (for %r) String-like buffers
 }

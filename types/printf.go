@@ -9,9 +9,12 @@ import (
 // bpftrace 0.17 does (output.ParseFormat: `%`, an optional `-`, digits, an
 // optional `.digits`, then a known conversion; 0.17 has no `%%`, so in
 // "100%%d" the second `%d` is a conversion), with the kind of value each
-// takes.
-func ParseFormat(format string) []Verb {
-	f, err := output.ParseFormat(format)
+// takes (output.Spec.ArgKind). The float conversions %f %e %g %a (and
+// upper-case), with C's flags, are ours: 0.17 has no floats, and where it
+// reads such text as literal with nargs arguments, so do we
+// (output.ParseFormatFor).
+func ParseFormat(format string, nargs int) []Verb {
+	f, err := output.ParseFormatFor(format, nargs)
 	if err != nil {
 		return nil
 	}
@@ -22,9 +25,11 @@ func ParseFormat(format string) []Verb {
 		text := format[sp.Start:sp.End]
 		tok := sp.Token()
 		kind := Int
-		switch sp.Conv {
-		case "s", "r", "rx", "rh":
+		switch sp.ArgKind() {
+		case output.String, output.Buffer:
 			kind = String
+		case output.Float:
+			kind = Float
 		}
 		out[i] = Verb{Text: text, Flags: text[1 : len(text)-len(tok)], Conv: tok, Kind: kind}
 	}
@@ -51,8 +56,8 @@ func (c *checker) printf(e *ast.Call, ci *CallInfo) {
 	if !c.literal(e, 0, String) {
 		return
 	}
-	verbs := ParseFormat(e.Args[0].(*ast.Str).Value)
 	args := e.Args[1:]
+	verbs := ParseFormat(e.Args[0].(*ast.Str).Value, len(args))
 	if len(args) < len(verbs) {
 		c.errorf(e.Span, "printf: Not enough arguments for format string (%d supplied, %d expected)", len(args), len(verbs))
 		return
@@ -74,7 +79,7 @@ func (c *checker) printf(e *ast.Call, ci *CallInfo) {
 			return
 		}
 		if k != v.Kind {
-			c.errorf(e.Span, "printf: %%%s specifier expects a value of type %s (%s supplied)", v.Conv, v.Kind, k)
+			c.errorf(e.Span, "printf: %%%s specifier expects a value of type %s (%s supplied)", v.Conv, v.Kind, printfTypeName(t))
 			return
 		}
 	}

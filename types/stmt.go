@@ -14,6 +14,7 @@ const (
 	useMapValue            // directly assigned to a map
 	useVarValue            // directly assigned to a variable
 	useMapKey              // directly a map key
+	usePrint               // an argument printf or print formats
 )
 
 func (c *checker) block(b *ast.Block) {
@@ -145,12 +146,15 @@ func (c *checker) setVar(name string, t *Type, eq, value ast.Span, failed bool) 
 }
 
 // sameType is 0.17's IsSameType: same kind, same record name, pointers to
-// the same type; sizes do not matter.
+// the same type; sizes do not matter, but for floats, whose bits a
+// variable carries unconverted (float32 and float64 do not mix).
 func sameType(a, b *Type) bool {
 	if a.Kind != b.Kind {
 		return false
 	}
 	switch a.Kind {
+	case Float:
+		return a.Size == b.Size
 	case Record:
 		return a.Name == b.Name
 	case Pointer:

@@ -35,6 +35,7 @@ const (
 	Stats                 // stats(x)
 	Hist                  // hist(x)
 	Lhist                 // lhist(x, min, max, step)
+	Float                 // IEEE float of Size 4 or 8 (Go float32/float64 read from memory)
 )
 
 var kindNames = [...]string{
@@ -42,7 +43,7 @@ var kindNames = [...]string{
 	Array: "array", Tuple: "tuple", Record: "record", Ustack: "ustack",
 	Kstack: "kstack", StackMode: "stack mode", Usym: "usym", Ksym: "ksym",
 	Probe: "probe", Count: "count", Sum: "sum", Min: "min", Max: "max",
-	Avg: "avg", Stats: "stats", Hist: "hist", Lhist: "lhist",
+	Avg: "avg", Stats: "stats", Hist: "hist", Lhist: "lhist", Float: "float",
 }
 
 func (k Kind) String() string {
@@ -102,6 +103,9 @@ var (
 // IntType returns the integer type of size bytes (1, 2, 4 or 8).
 func IntType(size int, signed bool) *Type { return &Type{Kind: Int, Size: size, Signed: signed} }
 
+// FloatType returns float32 (size 4) or float64 (size 8).
+func FloatType(size int) *Type { return &Type{Kind: Float, Size: size} }
+
 // StringType returns string[size].
 func StringType(size int) *Type { return &Type{Kind: String, Size: size} }
 
@@ -145,7 +149,7 @@ func TupleOf(elems ...*Type) *Type {
 
 func (t *Type) align() int {
 	switch t.Kind {
-	case Int, Pointer:
+	case Int, Pointer, Float:
 		if t.Size > 0 && t.Size <= 8 {
 			return t.Size
 		}
@@ -194,7 +198,8 @@ func (t *Type) Equal(u *Type) bool {
 // String spells t the way bpftrace 0.17 prints types in messages: "int64",
 // "unsigned int8", "string[16]", "(int64,string[4])", "unsigned int8[8]",
 // "int32 *", "struct task_struct", and the kind name for the others
-// ("count", "ustack", "none").
+// ("count", "ustack", "none"). Floats, which 0.17 lacks, are "float32" and
+// "float64".
 func (t *Type) String() string {
 	if t == nil {
 		return "none"
@@ -208,6 +213,8 @@ func (t *Type) String() string {
 		return s
 	case String:
 		return fmt.Sprintf("string[%d]", t.Size)
+	case Float:
+		return fmt.Sprintf("float%d", 8*t.Size)
 	case Pointer:
 		return t.Elem.String() + " *"
 	case Array:
