@@ -86,7 +86,7 @@ func (b *Binary) startInfo() (*lazyInfo, error) {
 	}
 	l.bg, l.cache = true, cp
 	l.wg.Add(1)
-	go l.run(dec)
+	go l.run(dec, int(info.Size))
 	return l, nil
 }
 
@@ -160,14 +160,21 @@ type lazyInfo struct {
 }
 
 // run inflates the whole section in the background, publishing every
-// megabyte, and stores it in the cache at the end.
-func (l *lazyInfo) run(dec *inflate.Decoder) {
+// megabyte, and stores it in the cache at the end. The last megabyte is
+// published before the stream's checksum is verified (size is what the
+// section header announces), so a lookup near the end does not wait for
+// it; the end of the section is published only once it is verified.
+func (l *lazyInfo) run(dec *inflate.Decoder, size int) {
 	defer l.wg.Done()
 	const step = 1 << 20
 	for {
 		err := errClosed
 		if !l.stop.Load() {
-			err = dec.Until(len(dec.Bytes()) + step)
+			target := len(dec.Bytes()) + step
+			if len(dec.Bytes()) < size {
+				target = min(target, size)
+			}
+			err = dec.Until(target)
 		}
 		l.mu.Lock()
 		l.pub, l.pubEOF, l.pubErr = dec.Bytes(), dec.Done(), err

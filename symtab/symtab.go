@@ -12,11 +12,14 @@
 package symtab
 
 import (
+	"cmp"
 	"debug/elf"
 	"debug/gosym"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
+	"sync"
 )
 
 // Symbol is one function: its link-time address, size and name.
@@ -42,7 +45,7 @@ type Table struct {
 	IsGo    bool
 	Machine elf.Machine // the instruction set (Returns decodes EM_X86_64 only)
 	syms    []Symbol    // sorted by Addr
-	byName  map[string]int
+	names   *nameIndex  // for Lookup
 	textSeg []elf.ProgHeader
 	lines   *goLines // LineAt's .gopclntab, read on first use
 }
@@ -73,9 +76,9 @@ func Read(f *elf.File) (*Table, error) {
 			t.textSeg = append(t.textSeg, p.ProgHeader)
 		}
 	}
-	syms, err := f.Symbols()
+	fs, err := elfFuncs(f, f.Section(".symtab"))
 	t.Source = FromSymtab
-	if err != nil || len(funcs(syms)) == 0 {
+	if err != nil || len(fs) == 0 {
 		if t.IsGo {
 			if gs, gerr := goSymbols(f); gerr == nil && len(gs) > 0 {
 				t.Source = FromGopclntab
@@ -83,10 +86,9 @@ func Read(f *elf.File) (*Table, error) {
 				return t, nil
 			}
 		}
-		syms, err = f.DynamicSymbols()
+		fs, err = elfFuncs(f, f.Section(".dynsym"))
 		t.Source = FromDynsym
 	}
-	fs := funcs(syms)
 	if err != nil || len(fs) == 0 {
 		return nil, ErrNoSymbols
 	}
@@ -130,23 +132,53 @@ func goSymbols(f *elf.File) ([]Symbol, error) {
 }
 
 func (t *Table) setSyms(s []Symbol) {
-	sort.SliceStable(s, func(i, j int) bool { return s[i].Addr < s[j].Addr })
-	t.syms = s
-	t.byName = make(map[string]int, len(s))
-	for i, x := range s {
-		if _, dup := t.byName[x.Name]; !dup {
-			t.byName[x.Name] = i
-		}
+	byAddr := func(a, b Symbol) int { return cmp.Compare(a.Addr, b.Addr) }
+	if !slices.IsSortedFunc(s, byAddr) {
+		slices.SortStableFunc(s, byAddr)
 	}
+	t.syms = s
+	t.names = &nameIndex{}
+}
+
+// nameIndex finds symbols by name for Lookup.
+type nameIndex struct {
+	mu      sync.Mutex
+	lookups int            // Lookup calls answered by a scan
+	byName  map[string]int // built after a few lookups
 }
 
 // Symbols returns every function symbol, sorted by address. The slice is
 // shared: do not modify it.
 func (t *Table) Symbols() []Symbol { return t.syms }
 
-// Lookup returns the function symbol with this exact name.
+// Lookup returns the function symbol with this exact name (the one at the
+// lowest address if several share it). The first lookups scan the table;
+// after a few, an index by name is built once and used.
 func (t *Table) Lookup(name string) (Symbol, bool) {
-	i, ok := t.byName[name]
+	x := t.names
+	if x == nil {
+		return Symbol{}, false
+	}
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.byName == nil {
+		if x.lookups < 8 {
+			x.lookups++
+			for _, s := range t.syms {
+				if s.Name == name {
+					return s, true
+				}
+			}
+			return Symbol{}, false
+		}
+		x.byName = make(map[string]int, len(t.syms))
+		for i, s := range t.syms {
+			if _, dup := x.byName[s.Name]; !dup {
+				x.byName[s.Name] = i
+			}
+		}
+	}
+	i, ok := x.byName[name]
 	if !ok {
 		return Symbol{}, false
 	}

@@ -209,6 +209,9 @@ func (e *HostEnv) Binary(path string) (*Binary, error) {
 		return nil, err
 	}
 	b := &Binary{Path: path, IsGo: t.IsGo, Symbols: t.Symbols(), FindReturns: t.Returns}
+	if t.IsGo {
+		b.Go = &lazyGo{path: path}
+	}
 	if e.cache == nil {
 		e.cache = map[string]*Binary{}
 	}

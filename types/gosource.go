@@ -3,7 +3,9 @@ package types
 import (
 	"errors"
 	"fmt"
+	"os"
 	"sync"
+	"syscall"
 
 	"github.com/gobpftrace/gobpftrace/goabi"
 )
@@ -65,25 +67,98 @@ func (h hostGo) Func(name string) (*goabi.Func, error) { return h.b.Func(name) }
 func (h hostGo) GoidOffset() (int, error)              { return h.b.GoidOffset() }
 func (h hostGo) ABI() (string, bool)                   { return h.b.Arch, h.b.RegABI }
 
+// lazyGo is HostEnv's GoSource: the goabi.Binary is opened on first use,
+// once per HostEnv, so a compile that never asks a Go question never reads
+// DWARF, and a binary rebuilt between two compiles with fresh HostEnvs is
+// read again.
+type lazyGo struct {
+	path string
+	once sync.Once
+	src  GoSource
+	err  error
+}
+
+func (l *lazyGo) open() (GoSource, error) {
+	l.once.Do(func() {
+		gb, err := goabi.Open(l.path)
+		if err != nil {
+			l.err = err
+			return
+		}
+		l.src = hostGo{gb}
+	})
+	return l.src, l.err
+}
+
+// Func implements GoSource.
+func (l *lazyGo) Func(name string) (*goabi.Func, error) {
+	s, err := l.open()
+	if err != nil {
+		return nil, err
+	}
+	return s.Func(name)
+}
+
+// GoidOffset implements GoSource.
+func (l *lazyGo) GoidOffset() (int, error) {
+	s, err := l.open()
+	if err != nil {
+		return 0, err
+	}
+	return s.GoidOffset()
+}
+
+// ABI implements GoSource.
+func (l *lazyGo) ABI() (string, bool) {
+	s, err := l.open()
+	if err != nil {
+		return "", false
+	}
+	return s.ABI()
+}
+
 // goSources caches the Go binaries opened for Binary values that have no
-// GoSource of their own, by path.
+// GoSource of their own, by path and file identity (a rebuilt binary is
+// opened again).
 var goSources = struct {
 	sync.Mutex
-	m map[string]GoSource
-}{m: map[string]GoSource{}}
+	m map[goKey]GoSource
+}{m: map[goKey]GoSource{}}
 
-// goSource returns the binary's GoSource: Binary.Go, or a goabi.Binary
+type goKey struct {
+	path       string
+	size, mod  int64
+	dev, inode uint64
+}
+
+func goKeyOf(path string) goKey {
+	k := goKey{path: path}
+	if fi, err := os.Stat(path); err == nil {
+		k.size, k.mod = fi.Size(), fi.ModTime().UnixNano()
+		if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+			k.dev, k.inode = uint64(st.Dev), st.Ino
+		}
+	}
+	return k
+}
+
+// goSource returns the binary's GoSource: Binary.Go (opened now if it is
+// HostEnv's lazy one, so that errors surface here), or a goabi.Binary
 // opened from Path on first use.
 func (b *Binary) goSource() (GoSource, error) {
+	if l, ok := b.Go.(*lazyGo); ok {
+		return l.open()
+	}
 	if b.Go != nil {
 		return b.Go, nil
 	}
 	if !b.IsGo {
 		return nil, fmt.Errorf("%s is not a Go program", b.Path)
 	}
+	key := goKeyOf(b.Path)
 	goSources.Lock()
 	defer goSources.Unlock()
-	if s, ok := goSources.m[b.Path]; ok {
+	if s, ok := goSources.m[key]; ok {
 		return s, nil
 	}
 	gb, err := goabi.Open(b.Path)
@@ -91,6 +166,6 @@ func (b *Binary) goSource() (GoSource, error) {
 		return nil, err
 	}
 	s := hostGo{gb}
-	goSources.m[b.Path] = s
+	goSources.m[key] = s
 	return s, nil
 }
