@@ -15,9 +15,9 @@ import (
 //
 // Go compresses DWARF with zlib, and reaching a function's compile unit
 // means inflating .debug_info up to it: for most functions of a large
-// binary that is all of it (about 55-75 ms for 6 MB here). The cache keeps
-// the inflated section per build, so only the first compile against a
-// binary pays for it; later ones read it back in a few milliseconds.
+// binary that is nearly all of it (about 20-25 ms for 6 MB here, in the
+// background; see dwarfload.go). The cache keeps the inflated section per
+// build, so later compiles against the same build skip that.
 const CacheEnv = "GOBPFTRACE_DWARF_CACHE"
 
 // cacheDir returns the cache directory, or "" when caching is off.
