@@ -90,6 +90,11 @@ func (b *Binary) readFuncAt(d *dwarf.Data, name string, sym elf.Symbol) (*Func, 
 	if !cu.Children {
 		return nil, fmt.Errorf("%s: %s: empty DWARF compile unit", b.Path, name)
 	}
+	if b.info != nil {
+		if off, ok := scanSubprogram(b.info.buf, b.info.abbrev, b.info.extra[".debug_addr"], cu.Offset, sym.Value); ok {
+			r.Seek(off)
+		}
+	}
 	sub, err := findSubprogram(r, sym.Value)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %s: %w", b.Path, name, err)

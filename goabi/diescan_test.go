@@ -1,0 +1,65 @@
+package goabi
+
+import (
+	"debug/dwarf"
+	"testing"
+)
+
+// TestScanSubprogram: for every subprogram with a low_pc that is a child
+// of its compile unit, the raw scan finds the same entry debug/dwarf's
+// walk does, and an address no function starts at is not found.
+func TestScanSubprogram(t *testing.T) {
+	path, _ := sigs(t)
+	t.Setenv(CacheEnv, "off")
+	b, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	d, err := b.dwarfData()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := d.Reader()
+	var cu dwarf.Offset
+	found, depth := 0, 0
+	for {
+		e, err := r.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e == nil {
+			break
+		}
+		switch {
+		case e.Tag == 0:
+			depth--
+			continue
+		case e.Tag == dwarf.TagCompileUnit:
+			cu, depth = e.Offset, 0
+		case depth == 1 && e.Tag == dwarf.TagSubprogram:
+			if low, ok := e.Val(dwarf.AttrLowpc).(uint64); ok {
+				off, ok := scanSubprogram(b.info.buf, b.info.abbrev, b.info.extra[".debug_addr"], cu, low)
+				if !ok || off != e.Offset {
+					t.Fatalf("%v at %#x: scan gave %#x %v, want %#x", e.Val(dwarf.AttrName), low, off, ok, e.Offset)
+				}
+				found++
+				if _, ok := scanSubprogram(b.info.buf, b.info.abbrev, b.info.extra[".debug_addr"], cu, low+1); ok {
+					t.Fatalf("found a function starting at %#x", low+1)
+				}
+			}
+		}
+		if e.Children {
+			depth++
+		}
+	}
+	if found < 1000 {
+		t.Fatalf("only %d subprograms checked", found)
+	}
+	t.Logf("%d subprograms", found)
+	// Garbage never crashes the scanner.
+	for _, cut := range []int{0, 3, 11, 40} {
+		scanSubprogram(b.info.buf[:cut], b.info.abbrev, nil, 0, 1)
+	}
+	scanSubprogram(b.info.buf, b.info.abbrev[:5], b.info.extra[".debug_addr"][:3], 0, 1)
+}
