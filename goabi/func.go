@@ -42,12 +42,23 @@ func (f *Func) Param(name string) (*Param, bool) {
 // when the function has any parameter or result, a known ABI (ErrNoRegABI
 // when the architecture's calling convention is not implemented).
 func (b *Binary) Func(name string) (*Func, error) {
+	return b.funcAt(name, nil)
+}
+
+// FuncAt is Func for a caller that already knows the function's address
+// and size from the symbol table (symtab), which spares reading
+// .symtab again.
+func (b *Binary) FuncAt(name string, entry, size uint64) (*Func, error) {
+	return b.funcAt(name, &elf.Symbol{Name: name, Value: entry, Size: size})
+}
+
+func (b *Binary) funcAt(name string, known *elf.Symbol) (*Func, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if f, ok := b.funcs[name]; ok {
 		return f, nil
 	}
-	f, err := b.readFunc(name)
+	f, err := b.readFunc(name, known)
 	if err != nil {
 		return nil, err
 	}
@@ -55,10 +66,13 @@ func (b *Binary) Func(name string) (*Func, error) {
 	return f, nil
 }
 
-func (b *Binary) readFunc(name string) (*Func, error) {
+func (b *Binary) readFunc(name string, known *elf.Symbol) (*Func, error) {
 	b.prefetchDWARF() // inflate while the symbol table is read
-	sym, err := b.lookup(name)
-	if err != nil {
+	var sym elf.Symbol
+	var err error
+	if known != nil {
+		sym = *known
+	} else if sym, err = b.lookup(name); err != nil {
 		if _, derr := b.dwarfUntil(func(*dwarf.Data) bool { return true }); derr != nil {
 			return nil, derr // no DWARF is the first thing to tell
 		}

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 func openSigs(t *testing.T) *Binary {
@@ -175,5 +177,39 @@ func TestStripped(t *testing.T) {
 			t.Errorf("%s: GoidOffset = %v, want ErrNoDWARF", flags, err)
 		}
 		b.Close()
+	}
+}
+
+// TestFuncAt: given the address and size symtab found, FuncAt describes a
+// function exactly as Func does after its own symbol lookup, on a fresh
+// Binary (nothing cached) so both paths really run.
+func TestFuncAt(t *testing.T) {
+	path, _ := sigs(t)
+	t.Setenv(CacheEnv, "off")
+	for _, fn := range []string{"main.money", "main.big", "main.(*Money).Add"} {
+		byName, err := Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := byName.Func(fn)
+		byName.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		fresh, err := Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := fresh.FuncAt(fn, want.Entry, want.Size)
+		if err != nil {
+			t.Fatalf("FuncAt(%s): %v", fn, err)
+		}
+		if d := cmp.Diff(want, got); d != "" {
+			t.Errorf("FuncAt(%s) differs from Func (-Func +FuncAt):\n%s", fn, d)
+		}
+		if _, err := fresh.FuncAt(fn+"x", want.Entry+1, 4); err == nil {
+			t.Errorf("FuncAt at an address inside %s found a function", fn)
+		}
+		fresh.Close()
 	}
 }
