@@ -23,7 +23,8 @@ func fakeEnv() *types.MapEnv {
 				{Name: "main.IsValid", Addr: 0x49e140, Size: 0x40},
 				{Name: "main.main", Addr: 0x49e200, Size: 0x100},
 				{Name: "main.(*Cart).Total", Addr: 0x49e300, Size: 0x80},
-			}, Go: frontendGo()},
+				{Name: "main.Lookup", Addr: 0x49e400, Size: 0x80},
+			}, Go: frontendGo(), FindReturns: frontendReturns},
 			"/bin/bash": {Path: "/bin/bash", Symbols: []symtab.Symbol{
 				{Name: "readline", Addr: 0x1000, Size: 0x200},
 				{Name: "readline_internal", Addr: 0x1200, Size: 0x100},

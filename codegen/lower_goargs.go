@@ -7,11 +7,13 @@ import (
 	"github.com/gobpftrace/gobpftrace/types"
 )
 
-// Go values at uprobes: `args.NAME...` and `goid`. The checker records in
-// Info.GoValues where each value is (types.GoValue): a register or stack
-// slot at function entry, or user memory at an offset from a pointer that
-// is itself such a value. Registers are read from pt_regs, the rest with
-// bpf_probe_read_user.
+// Go values at uprobes: `args.NAME...`, `rets.NAME...` and `goid`. The
+// checker records in Info.GoValues where each value is (types.GoValue): a
+// register or stack slot at function entry (args) or at a RET (rets: the
+// stack pointer points at the return address there too, so stack slots
+// have the same offsets from it), or user memory at an offset from a
+// pointer that is itself such a value. Registers are read from pt_regs,
+// the rest with bpf_probe_read_user.
 
 // ptRegsSP and ptRegsR14 are the offsets of sp and r14 in x86-64 pt_regs.
 const (

@@ -67,13 +67,15 @@ func (c *checker) ident(e *ast.Ident) *Type {
 		return builtin(t)
 	case name == "goid":
 		return c.goid(e)
+	case name == "rets":
+		return c.goRets(e)
 	case name == "args":
 		p := c.singleProvider()
 		if p == "uprobe" {
 			return c.goArgs(e)
 		}
 		if p == "uretprobe" {
-			c.errorf(e.Span, "args is not available in uretprobe probes: a Go function's arguments are gone when it returns; save what you need at entry (e.g. @x[goid] = args.NAME)")
+			c.errorf(e.Span, "args is not available in uretprobe probes: %s", c.argsAtReturn())
 			return TypeNone
 		}
 		if p == "tracepoint" {

@@ -165,7 +165,7 @@ func (c *checker) run(probes []*ast.Probe, pinfos []*ProbeInfo) {
 			n := len(c.errs)
 			t := c.expr(p.Pred, useExpr)
 			if !t.IsNone() && t.Kind != Int && t.Kind != Pointer && len(c.errs) == n {
-				c.errorf(p.PredSpan, "Invalid type for predicate: %s", t.Kind)
+				c.errorf(p.PredSpan, "Invalid type for predicate: %s%s", t.Kind, c.interfaceHint(p.Pred))
 			}
 		}
 		if p.Body != nil {

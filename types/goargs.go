@@ -20,15 +20,18 @@ type GoPiece struct {
 	Size   int64
 }
 
-// GoValue tells codegen where a Go value reached from `args` is: either
-// part of a parameter at entry (Pieces), or in user memory at Offset from
-// the pointer that Base evaluates to.
+// GoValue tells codegen where a Go value reached from `args` or `rets`
+// is: either part of a parameter at entry or of a result at a RET
+// (Pieces), or in user memory at Offset from the pointer that Base
+// evaluates to.
 type GoValue struct {
-	Type   *goabi.Type // nil for the `args` root
-	Func   *goabi.Func // the `args` root only
-	Pieces []GoPiece
-	Base   *GoValue
-	Offset int64
+	Type *goabi.Type // nil for the `args` and `rets` roots
+	Func *goabi.Func // the roots only
+	// Results marks the `rets` root: its fields are Func's results.
+	Results bool
+	Pieces  []GoPiece
+	Base    *GoValue
+	Offset  int64
 }
 
 // Part returns the value of size bytes at byte off of v.
@@ -122,7 +125,7 @@ func (c *checker) goTargets(what string) ([]GoSource, []*Target, string) {
 // noDWARF words a missing-DWARF error for the user.
 func noDWARF(path string, err error) string {
 	if errors.Is(err, goabi.ErrNoDWARF) {
-		return fmt.Sprintf("%s has no DWARF debug info (was it built with -ldflags=-w?): Go arguments and goid need it; reg(\"ax\") and friends still work", path)
+		return fmt.Sprintf("%s has no DWARF debug info (was it built with -ldflags=-w?): Go arguments, results and goid need it; reg(\"ax\") and friends still work", path)
 	}
 	return err.Error()
 }
@@ -175,6 +178,9 @@ func signature(f *goabi.Func) string {
 
 // goField types x.name (or x->name) where x is a Go value.
 func (c *checker) goField(e *ast.Field, v *GoValue) *Type {
+	if v.Func != nil && v.Results {
+		return c.goResult(e, v.Func)
+	}
 	if v.Func != nil {
 		p, ok := v.Func.Param(e.Name)
 		if !ok {
@@ -192,6 +198,14 @@ func (c *checker) goField(e *ast.Field, v *GoValue) *Type {
 		return c.goTyped(e, &GoValue{Type: p.Type, Pieces: goPieces("amd64", p.Loc)})
 	}
 	t := v.Type
+	if t.Kind == goabi.Pointer && t.Elem != nil && t.Elem.Kind == goabi.Interface {
+		f, ok := interfaceWord(t.Elem, e.Name)
+		if !ok {
+			c.errorf(e.Span, "%s", noInterfaceField(t.Elem, e.Name))
+			return TypeNone
+		}
+		return c.goTyped(e, &GoValue{Type: f.Type, Base: v, Offset: f.Offset})
+	}
 	if t.Kind == goabi.Pointer && t.Elem != nil {
 		f, ok := t.Elem.Field(e.Name)
 		if !ok || t.Elem.Kind != goabi.Struct {
@@ -199,6 +213,14 @@ func (c *checker) goField(e *ast.Field, v *GoValue) *Type {
 			return TypeNone
 		}
 		return c.goTyped(e, &GoValue{Type: f.Type, Base: v, Offset: f.Offset})
+	}
+	if t.Kind == goabi.Interface {
+		f, ok := interfaceWord(t, e.Name)
+		if !ok {
+			c.errorf(e.Span, "%s", noInterfaceField(t, e.Name))
+			return TypeNone
+		}
+		return c.goTyped(e, v.Part(f.Offset, f.Type.Size, f.Type))
 	}
 	f, ok := t.Field(e.Name)
 	if !ok {
@@ -216,6 +238,10 @@ func (c *checker) goIndex(e *ast.Index, v *GoValue) *Type {
 		return TypeNone
 	}
 	t, i := v.Type, int64(lit.Value)
+	if v.Func != nil && v.Results {
+		c.errorf(e.Span, "The array index operator [] can not be used on rets: results are rets.NAME, or rets.0, rets.1, ... by position")
+		return TypeNone
+	}
 	if v.Func != nil || t.Elem == nil || i < 0 {
 		c.errorf(e.Span, "The array index operator [] can not be used on Go type %s", goTypeName(v))
 		return TypeNone

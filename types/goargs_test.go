@@ -85,7 +85,7 @@ func TestGoArgsErrors(t *testing.T) {
 	}
 	stripped := &StaticGo{Err: goabi.ErrNoDWARF}
 	_, errs, _ := check(t, `uprobe:./frontend:main.IsValid { @x = args.m.Units; }`, &Config{Env: goEnv(stripped)})
-	want := "stdin:1:39-43: ERROR: ./frontend has no DWARF debug info (was it built with -ldflags=-w?): Go arguments and goid need it; reg(\"ax\") and friends still work"
+	want := "stdin:1:39-43: ERROR: ./frontend has no DWARF debug info (was it built with -ldflags=-w?): Go arguments, results and goid need it; reg(\"ax\") and friends still work"
 	if !strings.HasPrefix(errs, want) {
 		t.Errorf("stripped:\ngot  %s\nwant %s", errs, want)
 	}

@@ -2,15 +2,12 @@ package types
 
 import (
 	"fmt"
-	"os"
-	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/gobpftrace/gobpftrace/ast"
 	"github.com/gobpftrace/gobpftrace/goabi"
-	"github.com/gobpftrace/gobpftrace/internal/txtar"
 )
 
 // cartTotal is ./frontend's main.(*Cart).Total(c *Cart, w [2]float64,
@@ -117,33 +114,5 @@ func TestGoFloatsAllowed(t *testing.T) {
 // use of a float but printing it. `go test ./types -run GoFloatErrors
 // -update` rewrites the file.
 func TestGoFloatErrors(t *testing.T) {
-	const path = "testdata/gofloats.txt"
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	head, _, _ := strings.Cut(string(data), "=== ")
-	var out strings.Builder
-	out.WriteString(head)
-	blocks := strings.Split(string(data), "=== ")[1:]
-	for _, block := range blocks {
-		src, want, _ := strings.Cut(block, "\n")
-		_, errs, warns := check(t, src, floatEnv())
-		got := warns + errs
-		out.WriteString("=== " + src + "\n" + got)
-		if got == "" {
-			t.Errorf("%s: no error", src)
-		}
-		if !*txtar.Update && got != want {
-			t.Errorf("%s\n(-want +got):\n%s", src, cmp.Diff(want, got))
-		}
-	}
-	if len(blocks) < 20 {
-		t.Fatalf("only %d cases", len(blocks))
-	}
-	if *txtar.Update {
-		if err := os.WriteFile(path, []byte(out.String()), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	checkDiagnosticsFile(t, "testdata/gofloats.txt", floatEnv(), 20)
 }

@@ -25,8 +25,9 @@ type Info struct {
 	// Params are the positional parameters the program was checked with
 	// ($1 is Params[0]).
 	Params []string
-	// GoValues says where each Go value reached from `args` is (args
-	// itself, its fields, elements, ...); nil when the program has none.
+	// GoValues says where each Go value reached from `args` or `rets` is
+	// (args and rets themselves, their fields, elements, ...); nil when
+	// the program has none.
 	GoValues map[ast.Expr]*GoValue
 	// TpFields says which tracepoint field each `args.NAME` reads (and
 	// marks `args` itself); nil when the program has none.

@@ -97,7 +97,7 @@ func (c *checker) cond(e ast.Expr, what string) {
 	n := c.nerr()
 	t := c.expr(e, useExpr)
 	if t.Kind != Int && c.nerr() == n {
-		c.errorf(e.Range(), "Invalid condition in %s: %s", what, t.Kind)
+		c.errorf(e.Range(), "Invalid condition in %s: %s%s", what, t.Kind, c.interfaceHint(e))
 	}
 }
 
@@ -111,8 +111,8 @@ func (c *checker) assignVar(s *ast.AssignStmt, v *ast.Var) {
 	}
 	c.uses = append(c.uses, v)
 	c.record(v, t)
-	if id, ok := s.Value.(*ast.Ident); ok && id.Name == "args" && c.singleProvider() == "uprobe" {
-		c.errorf(s.OpSpan, "args cannot be assigned to a variable")
+	if id, ok := s.Value.(*ast.Ident); ok && (id.Name == "args" && c.singleProvider() == "uprobe" || id.Name == "rets" && c.info.GoValues[id] != nil) {
+		c.errorf(s.OpSpan, "%s cannot be assigned to a variable", id.Name)
 	}
 	c.setVar(v.Name, t, s.OpSpan, s.Value.Range(), c.nerr() > n)
 }

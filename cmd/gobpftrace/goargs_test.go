@@ -109,16 +109,24 @@ func TestGoArgsStripped(t *testing.T) {
 	}
 }
 
-// TestListGoArgs: -lv lists a Go function's parameters, -l matches.
+// TestListGoArgs: -lv lists a Go function's parameters, then its results
+// (unnamed ones as DWARF's ~r0, ~r1) on lines starting with "ret"; -l
+// matches.
 func TestListGoArgs(t *testing.T) {
 	bin := buildGoTarget(t)
-	code, out, errOut := runCLI(t, "", "-lv", "uprobe:"+bin+":main.IsValid")
-	want := "uprobe:" + bin + ":main.IsValid\n    main.Money m\n"
-	if code != 0 || out != want {
-		t.Errorf("-lv: code %d\n%s%s\nwant:\n%s", code, out, errOut, want)
+	for _, c := range []struct{ probe, want string }{
+		{"uprobe:" + bin + ":main.IsValid", "    main.Money m\n    ret bool ~r0\n"},
+		{"uprobe:" + bin + ":main.Parse", "    string s\n    ret int n\n    ret error err\n"},
+		{"uretprobe:" + bin + ":main.Parse", "    string s\n    ret int n\n    ret error err\n"},
+		{"uprobe:" + bin + ":main.main", ""},
+	} {
+		code, out, errOut := runCLI(t, "", "-lv", c.probe)
+		if want := c.probe + "\n" + c.want; code != 0 || out != want {
+			t.Errorf("-lv: code %d\n%s%s\nwant:\n%s", code, out, errOut, want)
+		}
 	}
-	code, out, _ = runCLI(t, "", "-l", "-v", "uprobe:"+bin+":main.*")
-	for _, w := range []string{"main.Ints\n    int8 a\n    int16 b\n", "    *main.T p\n", "    []int sl\n", "    string s\n", "main.(*T).Method\n    *main.T t\n    int x\n"} {
+	code, out, _ := runCLI(t, "", "-l", "-v", "uprobe:"+bin+":main.*")
+	for _, w := range []string{"main.Ints\n    int8 a\n    int16 b\n", "    *main.T p\n", "    []int sl\n", "    string s\n", "main.(*T).Method\n    *main.T t\n    int x\n    ret int ~r0\n"} {
 		if code != 0 || !strings.Contains(out, w) {
 			t.Errorf("-l -v lacks %q:\n%s", w, out)
 		}

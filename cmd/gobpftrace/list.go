@@ -12,7 +12,11 @@ import (
 // listProbes prints the uprobes a pattern such as `uprobe:BIN:main.*`
 // matches, one per line, as bpftrace -l does. With verbose (-lv) each Go
 // function's parameters follow, indented four spaces, as `TYPE NAME` with
-// Go type names (`int64 x`, `main.Money m`, `[]int sl`).
+// Go type names (`int64 x`, `main.Money m`, `[]int sl`), then its results
+// as `ret TYPE NAME` (`ret int ~r0`, `ret error err`): what `rets` reads at
+// its return probes, by name or by position (rets.0, rets.1, ...). No Go
+// type is spelt `ret`, so the prefix cannot be mistaken for a parameter's
+// type.
 func listProbes(args []string, pid int, verbose bool, stdout, stderr io.Writer) int {
 	if len(args) != 1 {
 		fmt.Fprintf(stderr, "ERROR: -l needs one probe pattern, e.g. 'uprobe:/path/to/bin:main.*'\n")
@@ -50,6 +54,9 @@ func listProbes(args []string, pid int, verbose bool, stdout, stderr io.Writer) 
 			}
 			for _, p := range f.Params {
 				fmt.Fprintf(stdout, "    %s %s\n", p.Type, p.Name)
+			}
+			for _, r := range f.Results {
+				fmt.Fprintf(stdout, "    ret %s %s\n", r.Type, r.Name)
 			}
 		}
 	}

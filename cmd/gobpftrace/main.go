@@ -7,7 +7,7 @@
 //	gobpftrace -d ast|types|codegen   print a compiler stage; no kernel access
 //	gobpftrace --dry-run FILE         load and attach, then exit
 //	gobpftrace --verify FILE          load every program through the verifier only
-//	gobpftrace -l|-lv 'uprobe:BIN:PATTERN'  list probes (-lv: with Go arguments)
+//	gobpftrace -l|-lv 'uprobe:BIN:PATTERN'  list probes (-lv: with Go arguments and results)
 package main
 
 import (
@@ -46,7 +46,7 @@ OPTIONS:
     --verify       load every program through the kernel verifier, attach nothing
     -d STAGE       print a compiler stage and exit, without the kernel (ast, types, codegen)
     -l [PATTERN]   list the uprobes matching PATTERN (uprobe:BIN:FUNC, wildcards allowed)
-    -lv [PATTERN]  the same, with each Go function's arguments (-l -v too)
+    -lv [PATTERN]  the same, with each Go function's arguments and results (-l -v too)
 `
 
 // options are the parsed command line.
