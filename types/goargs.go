@@ -150,7 +150,7 @@ func (c *checker) goArgs(e *ast.Ident) *Type {
 			c.errorf(e.Span, "args on %s Go binaries is not supported yet", arch)
 			return TypeNone
 		}
-		f, err := s.Func(t.Symbol)
+		f, err := c.goFuncOf(s, t)
 		if err != nil {
 			c.errorf(e.Span, "%s", noDWARF(t.Binary, err))
 			return TypeNone

@@ -106,7 +106,7 @@ func (c *checker) retsFunc(t *Target) (*goabi.Func, string) {
 	if arch, _ := s.ABI(); arch != "amd64" {
 		return nil, fmt.Sprintf("rets on %s Go binaries is not supported yet", arch)
 	}
-	f, err := s.Func(name)
+	f, err := goFuncIn(s, b, name)
 	if err != nil {
 		return nil, noDWARF(t.Binary, err)
 	}

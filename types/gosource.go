@@ -64,6 +64,11 @@ func (s *StaticGo) ABI() (string, bool) {
 type hostGo struct{ b *goabi.Binary }
 
 func (h hostGo) Func(name string) (*goabi.Func, error) { return h.b.Func(name) }
+
+// FuncAt implements funcAter.
+func (h hostGo) FuncAt(name string, entry, size uint64) (*goabi.Func, error) {
+	return h.b.FuncAt(name, entry, size)
+}
 func (h hostGo) GoidOffset() (int, error)              { return h.b.GoidOffset() }
 func (h hostGo) ABI() (string, bool)                   { return h.b.Arch, h.b.RegABI }
 
@@ -106,6 +111,15 @@ func (l *lazyGo) GoidOffset() (int, error) {
 		return 0, err
 	}
 	return s.GoidOffset()
+}
+
+// FuncAt implements funcAter.
+func (l *lazyGo) FuncAt(name string, entry, size uint64) (*goabi.Func, error) {
+	s, err := l.open()
+	if err != nil {
+		return nil, err
+	}
+	return goFunc(s, name, entry, size)
 }
 
 // ABI implements GoSource.
@@ -168,4 +182,37 @@ func (b *Binary) goSource() (GoSource, error) {
 	s := hostGo{gb}
 	goSources.m[key] = s
 	return s, nil
+}
+
+// funcAter is a GoSource that can describe a function whose address and
+// size the caller already has (goabi.Binary.FuncAt: it spares reading
+// .symtab a second time).
+type funcAter interface {
+	FuncAt(name string, entry, size uint64) (*goabi.Func, error)
+}
+
+// goFunc asks s for the function called name, handing over its address
+// and size when s can use them.
+func goFunc(s GoSource, name string, entry, size uint64) (*goabi.Func, error) {
+	if fa, ok := s.(funcAter); ok && entry != 0 {
+		return fa.FuncAt(name, entry, size)
+	}
+	return s.Func(name)
+}
+
+// goFuncIn is goFunc for a function of b, found in b's symbols.
+func goFuncIn(s GoSource, b *Binary, name string) (*goabi.Func, error) {
+	if sym, ok := b.Lookup(name); ok {
+		return goFunc(s, name, sym.Addr, sym.Size)
+	}
+	return s.Func(name)
+}
+
+// goFuncOf is goFunc for the function a uprobe target attaches to.
+func (c *checker) goFuncOf(s GoSource, t *Target) (*goabi.Func, error) {
+	b, err := c.env.Binary(t.Binary)
+	if err != nil {
+		return s.Func(t.Symbol)
+	}
+	return goFuncIn(s, b, t.Symbol)
 }
