@@ -71,15 +71,16 @@ func ExampleEvent_Decode() {
 
 // Trace a Go function by its arguments' names, without registers: the
 // binary's DWARF gives each parameter's type, the Go register ABI its place.
-// The return probe is a uprobe on every RET (kernel uretprobes crash Go),
-// and goid pairs each return with its call.
+// The return probe is a uprobe on every RET (kernel uretprobes crash Go)
+// where rets reads the results (rets.0, the bool IsValid returns), and
+// goid pairs each return with its call.
 func Example_goArguments() {
 	const bin = "./shop"
 	src := `uprobe:` + bin + `:"example.com/shop/money.IsValid" {
 		@units[goid] = args.m.Units;
 		@nanos[goid] = args.m.Nanos;
 	}
-	uretprobe:` + bin + `:"example.com/shop/money.IsValid" /(retval & 0xff) == 0/ {
+	uretprobe:` + bin + `:"example.com/shop/money.IsValid" /rets.0 == 0/ {
 		printf("units:%d nanos:%d\n", @units[goid], @nanos[goid]);
 	}`
 	prog, err := gobpftrace.Compile("invalid.bt", src, nil)
