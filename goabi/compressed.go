@@ -17,15 +17,17 @@ const maxInflated = 1 << 30
 // some other way (plain, zstd, the old .zdebug form) and debug/elf's
 // reader has to do.
 func zlibSection(of *os.File, f *elf.File, s *elf.Section) (*inflate.Decoder, error) {
-	if s.Flags&elf.SHF_COMPRESSED == 0 || s.Type == elf.SHT_NOBITS || s.FileSize > maxInflated || s.Size > maxInflated {
+	if s.Flags&elf.SHF_COMPRESSED == 0 || s.Type == elf.SHT_NOBITS {
 		return nil, nil
 	}
-	hdr := 12 // Elf32_Chdr; s.Size already holds the inflated size from it
+	hdr := uint64(12) // Elf32_Chdr; s.Size already holds the inflated size from it
 	if f.Class == elf.ELFCLASS64 {
 		hdr = 24
 	}
-	if s.FileSize < uint64(hdr) {
-		return nil, nil
+	// DEFLATE inflates at most 1032:1: a header announcing more is
+	// corrupt, and must not make us allocate it.
+	if s.FileSize < hdr || s.FileSize > maxInflated || s.Size > 1032*(s.FileSize-hdr)+64 {
+		return nil, fmt.Errorf("%s: announces %d bytes inflated from %d", s.Name, s.Size, s.FileSize)
 	}
 	raw := make([]byte, s.FileSize)
 	if _, err := of.ReadAt(raw, int64(s.Offset)); err != nil {
@@ -34,7 +36,7 @@ func zlibSection(of *os.File, f *elf.File, s *elf.Section) (*inflate.Decoder, er
 	if elf.CompressionType(f.ByteOrder.Uint32(raw)) != elf.COMPRESS_ZLIB {
 		return nil, nil
 	}
-	return inflate.NewZlib(raw[hdr:], int(s.Size), maxInflated)
+	return inflate.NewZlib(raw[hdr:], int(s.Size), int(s.Size))
 }
 
 // sectionData returns a DWARF section's contents, inflated; nil when the

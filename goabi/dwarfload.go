@@ -80,8 +80,8 @@ func (b *Binary) startInfo() (*lazyInfo, error) {
 	}
 	if dec == nil {
 		// Section.Size is the uncompressed size: one allocation holds all
-		// that may be read, so growing never copies.
-		l.r, l.buf = info.Open(), make([]byte, 0, min(info.Size, maxInflated))
+		// that may be read (up to 64 MB; more grows by copying).
+		l.r, l.buf = info.Open(), make([]byte, 0, min(info.Size, 64<<20))
 		return l, nil
 	}
 	l.bg, l.cache = true, cp

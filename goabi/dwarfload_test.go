@@ -2,6 +2,7 @@ package goabi
 
 import (
 	"debug/elf"
+	"encoding/binary"
 	"errors"
 	"os"
 	"path/filepath"
@@ -42,7 +43,7 @@ func copyWith(t *testing.T, path string, edit func(raw []byte)) string {
 func TestCorruptDebugInfo(t *testing.T) {
 	path, _ := sigs(t)
 	t.Setenv(CacheEnv, "off")
-	for _, where := range []string{"start", "end", "truncated"} {
+	for _, where := range []string{"start", "end", "truncated", "huge size", "small size"} {
 		bad := copyWith(t, path, func(raw []byte) {
 			switch where {
 			case "start":
@@ -55,6 +56,10 @@ func TestCorruptDebugInfo(t *testing.T) {
 				for i := len(raw) / 2; i < len(raw); i++ {
 					raw[i] = 0
 				}
+			case "huge size": // Elf64_Chdr.ch_size: must not be allocated
+				binary.LittleEndian.PutUint64(raw[8:], 1<<40)
+			case "small size": // the stream inflates past what it announced
+				binary.LittleEndian.PutUint64(raw[8:], binary.LittleEndian.Uint64(raw[8:])/2)
 			}
 		})
 		b, err := Open(bad)
