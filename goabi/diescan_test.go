@@ -63,3 +63,25 @@ func TestScanSubprogram(t *testing.T) {
 	}
 	scanSubprogram(b.info.buf, b.info.abbrev[:5], b.info.extra[".debug_addr"][:3], 0, 1)
 }
+
+// FuzzScanSubprogram feeds the raw scanner damaged DWARF: it must give
+// up or answer, never panic or loop.
+func FuzzScanSubprogram(f *testing.F) {
+	path, _ := sigs(f)
+	f.Setenv(CacheEnv, "off")
+	b, err := Open(path)
+	if err != nil {
+		f.Fatal(err)
+	}
+	defer b.Close()
+	if _, err := b.dwarfData(); err != nil {
+		f.Fatal(err)
+	}
+	info, abbrev, addrs := b.info.buf, b.info.abbrev, b.info.extra[".debug_addr"]
+	f.Add(info[:min(len(info), 4096)], abbrev, uint16(12), uint64(0x480940))
+	f.Add([]byte{}, []byte{}, uint16(0), uint64(0))
+	f.Fuzz(func(t *testing.T, unit, ab []byte, cu uint16, entry uint64) {
+		scanSubprogram(unit, ab, addrs, dwarf.Offset(cu), entry)
+		scanSubprogram(unit, abbrev, addrs, dwarf.Offset(cu), entry)
+	})
+}
