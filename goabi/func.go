@@ -180,10 +180,8 @@ func findSubprogram(r *dwarf.Reader, entry uint64) ([]dwParam, error) {
 			}
 			continue
 		}
-		ps, err := readParams(r, e)
-		if err != nil {
-			return nil, err
-		}
+		// A concrete instance's parameters name only their abstract
+		// origin: the names and types are there.
 		if origin, ok := e.Val(dwarf.AttrAbstractOrigin).(dwarf.Offset); ok {
 			r.Seek(origin)
 			oe, err := r.Next()
@@ -192,7 +190,7 @@ func findSubprogram(r *dwarf.Reader, entry uint64) ([]dwParam, error) {
 			}
 			return readParams(r, oe)
 		}
-		return ps, nil
+		return readParams(r, e)
 	}
 }
 

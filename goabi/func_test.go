@@ -1,6 +1,7 @@
 package goabi
 
 import (
+	"debug/elf"
 	"errors"
 	"runtime"
 	"strconv"
@@ -212,4 +213,51 @@ func TestFuncAt(t *testing.T) {
 		}
 		fresh.Close()
 	}
+}
+
+// TestFuncEveryFunction describes every function of a Go program: each
+// one with a DWARF subprogram must resolve, including concrete instances
+// of functions also inlined elsewhere, whose parameters name only their
+// abstract origin. Assembly functions and linker markers (no subprogram
+// or no unit) are the only failures allowed.
+func TestFuncEveryFunction(t *testing.T) {
+	path, _ := sigs(t)
+	b, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	f, err := elf.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	syms, err := f.Symbols()
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	described, failed := 0, 0
+	for _, s := range syms {
+		if elf.ST_TYPE(s.Info) != elf.STT_FUNC || s.Value == 0 || s.Size == 0 || strings.HasSuffix(s.Name, ".abi0") {
+			continue
+		}
+		fn, err := b.Func(s.Name)
+		switch {
+		case err == nil:
+			described++
+			for _, p := range append(fn.Params, fn.Results...) {
+				if p.Type == nil {
+					t.Errorf("%s: %s has no type", s.Name, p.Name)
+				}
+			}
+		case strings.Contains(err.Error(), "no DWARF subprogram"), strings.Contains(err.Error(), "no DWARF compile unit"):
+			failed++ // assembly, linker markers
+		default:
+			t.Errorf("%s: %v", s.Name, err)
+		}
+	}
+	if described < 1000 || failed > described/10 {
+		t.Errorf("%d functions described, %d without a subprogram", described, failed)
+	}
+	t.Logf("%d functions described, %d without a subprogram", described, failed)
 }
