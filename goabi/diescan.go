@@ -8,10 +8,11 @@ import (
 // Finding a function's DIE fast. debug/dwarf decodes every attribute of
 // every entry into allocated fields; walking a large compile unit that way
 // to find one subprogram (a main package with thousands of functions is
-// megabytes of DWARF) costs tens of milliseconds. scanSubprogram walks the
-// raw entries instead, decoding only the abbreviation codes and the
-// lengths of values, and hands back the offset of the subprogram for
-// debug/dwarf to read. Anything it does not understand (64-bit DWARF, an
+// megabytes of DWARF) costs tens of milliseconds. indexSubprograms walks
+// the raw entries of a unit once instead, decoding only the abbreviation
+// codes and the lengths of values, and maps each function's entry address
+// to the offset of its subprogram for debug/dwarf to read (a Binary keeps
+// the index per unit: listing every function of a unit stays linear). Anything it does not understand (64-bit DWARF, an
 // unknown form) makes it give up, and the caller falls back to
 // debug/dwarf's walk. DWARF 5 low_pc values indexed into .debug_addr
 // (DW_FORM_addrx, as Go 1.26 writes them) are resolved through the unit's
@@ -126,18 +127,30 @@ func unitStart(info []byte, off dwarf.Offset) (int, bool) {
 // entry among the children of the compile unit entry at cu (not nested
 // deeper). ok is false when the scan gave up or found none.
 func scanSubprogram(info, abbrev, addrs []byte, cu dwarf.Offset, entry uint64) (off dwarf.Offset, ok bool) {
-	start, ok := unitStart(info, cu)
+	idx, ok := indexSubprograms(info, abbrev, addrs, cu)
 	if !ok {
 		return 0, false
+	}
+	off, ok = idx[entry]
+	return off, ok
+}
+
+// indexSubprograms maps the entry address of each subprogram among the
+// children of the compile unit entry at cu to the subprogram's offset.
+// ok is false when the scan gave up.
+func indexSubprograms(info, abbrev, addrs []byte, cu dwarf.Offset) (map[uint64]dwarf.Offset, bool) {
+	start, ok := unitStart(info, cu)
+	if !ok {
+		return nil, false
 	}
 	b := scanBuf{data: info, off: start}
 	length := b.u32()
 	if length >= 0xfffffff0 || b.bad {
-		return 0, false // 64-bit DWARF
+		return nil, false // 64-bit DWARF
 	}
 	end := b.off + int(length)
 	if end > len(info) {
-		return 0, false
+		return nil, false
 	}
 	b.data = info[:end]
 	version := b.u16()
@@ -152,12 +165,13 @@ func scanSubprogram(info, abbrev, addrs []byte, cu dwarf.Offset, entry uint64) (
 		abbrevOff = int(b.u32())
 		addrSize = int(b.u8())
 	default:
-		return 0, false
+		return nil, false
 	}
 	abbrevs := readAbbrevs(abbrev, abbrevOff)
 	if abbrevs == nil || b.bad || addrSize != 8 && addrSize != 4 {
-		return 0, false
+		return nil, false
 	}
+	idx := map[uint64]dwarf.Offset{}
 	depth := 0
 	addrBase := -1
 	for b.off < len(b.data) && !b.bad {
@@ -165,13 +179,13 @@ func scanSubprogram(info, abbrev, addrs []byte, cu dwarf.Offset, entry uint64) (
 		code := b.uleb()
 		if code == 0 {
 			if depth--; depth <= 0 {
-				return 0, false // end of the unit's children
+				return idx, true // end of the unit's children
 			}
 			continue
 		}
 		a := abbrevs[code]
 		if a == nil {
-			return 0, false
+			return nil, false
 		}
 		want := depth == 1 && a.tag == dwarf.TagSubprogram
 		for _, f := range a.attrs {
@@ -181,14 +195,14 @@ func scanSubprogram(info, abbrev, addrs []byte, cu dwarf.Offset, entry uint64) (
 			case want && f.attr == dwarf.AttrLowpc:
 				low, ok := b.lowpc(f.form, addrSize, addrs, addrBase)
 				if !ok {
-					return 0, false
+					return nil, false
 				}
-				if low == entry {
-					return dwarf.Offset(at), true
+				if _, dup := idx[low]; !dup {
+					idx[low] = dwarf.Offset(at)
 				}
 			default:
 				if !b.skip(f.form, addrSize) {
-					return 0, false
+					return nil, false
 				}
 			}
 		}
@@ -196,7 +210,7 @@ func scanSubprogram(info, abbrev, addrs []byte, cu dwarf.Offset, entry uint64) (
 			depth++
 		}
 	}
-	return 0, false
+	return idx, !b.bad && depth <= 0
 }
 
 // lowpc reads a low_pc value: an address, or an index into .debug_addr

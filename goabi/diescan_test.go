@@ -22,6 +22,7 @@ func TestScanSubprogram(t *testing.T) {
 	}
 	r := d.Reader()
 	var cu dwarf.Offset
+	indexes := map[dwarf.Offset]map[uint64]dwarf.Offset{}
 	found, depth := 0, 0
 	for {
 		e, err := r.Next()
@@ -39,12 +40,19 @@ func TestScanSubprogram(t *testing.T) {
 			cu, depth = e.Offset, 0
 		case depth == 1 && e.Tag == dwarf.TagSubprogram:
 			if low, ok := e.Val(dwarf.AttrLowpc).(uint64); ok {
-				off, ok := scanSubprogram(b.info.buf, b.info.abbrev, b.info.extra[".debug_addr"], cu, low)
-				if !ok || off != e.Offset {
+				idx, ok := indexes[cu]
+				if !ok {
+					idx, ok = indexSubprograms(b.info.buf, b.info.abbrev, b.info.extra[".debug_addr"], cu)
+					if !ok {
+						t.Fatalf("unit at %#x: the scan gave up", cu)
+					}
+					indexes[cu] = idx
+				}
+				if off, ok := idx[low]; !ok || off != e.Offset {
 					t.Fatalf("%v at %#x: scan gave %#x %v, want %#x", e.Val(dwarf.AttrName), low, off, ok, e.Offset)
 				}
 				found++
-				if _, ok := scanSubprogram(b.info.buf, b.info.abbrev, b.info.extra[".debug_addr"], cu, low+1); ok {
+				if _, ok := idx[low+1]; ok {
 					t.Fatalf("found a function starting at %#x", low+1)
 				}
 			}
@@ -57,6 +65,9 @@ func TestScanSubprogram(t *testing.T) {
 		t.Fatalf("only %d subprograms checked", found)
 	}
 	t.Logf("%d subprograms", found)
+	if off, ok := scanSubprogram(b.info.buf, b.info.abbrev, b.info.extra[".debug_addr"], cu, 1); ok {
+		t.Fatalf("scanSubprogram found a function at 1 (%#x)", off)
+	}
 	// Garbage never crashes the scanner.
 	for _, cut := range []int{0, 3, 11, 40} {
 		scanSubprogram(b.info.buf[:cut], b.info.abbrev, nil, 0, 1)

@@ -104,10 +104,8 @@ func (b *Binary) readFuncAt(d *dwarf.Data, name string, sym elf.Symbol) (*Func, 
 	if !cu.Children {
 		return nil, fmt.Errorf("%s: %s: empty DWARF compile unit", b.Path, name)
 	}
-	if b.info != nil {
-		if off, ok := scanSubprogram(b.info.buf, b.info.abbrev, b.info.extra[".debug_addr"], cu.Offset, sym.Value); ok {
-			r.Seek(off)
-		}
+	if off, ok := b.subprogram(cu.Offset, sym.Value); ok {
+		r.Seek(off)
 	}
 	sub, err := findSubprogram(r, sym.Value)
 	if err != nil {
@@ -289,4 +287,25 @@ func (s *symbols) find(name string) (elf.Symbol, bool) {
 			Size: s.order.Uint64(ent[16:24])}, true
 	}
 	return elf.Symbol{}, false
+}
+
+// subprogram finds the subprogram starting at entry in the unit whose
+// entry is at cu, through the unit's index (built on first use).
+func (b *Binary) subprogram(cu dwarf.Offset, entry uint64) (dwarf.Offset, bool) {
+	if b.info == nil {
+		return 0, false
+	}
+	idx, ok := b.subprogs[cu]
+	if !ok {
+		idx, ok = indexSubprograms(b.info.buf, b.info.abbrev, b.info.extra[".debug_addr"], cu)
+		if !ok {
+			return 0, false
+		}
+		if b.subprogs == nil {
+			b.subprogs = map[dwarf.Offset]map[uint64]dwarf.Offset{}
+		}
+		b.subprogs[cu] = idx
+	}
+	off, ok := idx[entry]
+	return off, ok
 }

@@ -50,17 +50,20 @@ type Binary struct {
 	f    *elf.File
 	file *os.File
 
-	mu      sync.Mutex
-	dw      *dwarf.Data // over info's whole units so far
-	dwErr   error
-	info    *lazyInfo
-	syms    *symbols
-	symErr  error
-	types   map[dwarf.Offset]*Type
-	funcs   map[string]*Func
-	goid    int
-	goidErr error
-	goidOK  bool
+	mu     sync.Mutex
+	dw     *dwarf.Data // over info's whole units so far
+	dwErr  error
+	info   *lazyInfo
+	syms   *symbols
+	symErr error
+	types  map[dwarf.Offset]*Type
+	funcs  map[string]*Func
+	// subprogs indexes, per compile unit (by its entry's offset), the
+	// subprograms by entry address (diescan.go).
+	subprogs map[dwarf.Offset]map[uint64]dwarf.Offset
+	goid     int
+	goidErr  error
+	goidOK   bool
 }
 
 // Open reads the Go build information of the ELF executable at path. DWARF
