@@ -115,12 +115,16 @@ func (l *lowerer) emitRecord(e *ast.Call, ev *Event, args []ast.Expr) {
 	off := 8
 	for _, a := range args {
 		t := l.typeOf(a)
+		comp := l.c.info.GoComposites[a]
+		if comp != nil {
+			t = comp.Record
+		}
 		if t.IsNone() || t.Kind.IsAggregation() {
 			l.errorf(a, "a %s value can not be printed here", t)
 			return
 		}
 		size := argSize(t)
-		ev.Args = append(ev.Args, Arg{Offset: off, Type: t, Size: size})
+		ev.Args = append(ev.Args, Arg{Offset: off, Type: t, Size: size, Go: comp})
 		off += (size + 7) &^ 7
 	}
 	ev.Size = off
@@ -206,6 +210,10 @@ func (l *lowerer) output(rec loc, size int, wake bool) {
 // (at least the value's own size); bytes past the value are zeroed.
 func (l *lowerer) writeValue(e ast.Expr, dst loc, size int) {
 	t := l.typeOf(e)
+	if comp := l.c.info.GoComposites[e]; comp != nil {
+		l.goComposite(e, comp, dst, size)
+		return
+	}
 	if v := l.goValue(e); v != nil && l.goWrite(e, v, dst, size) {
 		return
 	}

@@ -119,4 +119,7 @@ type Arg struct {
 	// target's index in its Targets (the attach cookie when a program has
 	// several targets) in the low 32 bits; user space resolves the name.
 	Size int
+	// Go is set for a Go composite (print(args.m)): Type is then a Tuple
+	// of its leaves, and Go.Shape says how they print.
+	Go *types.GoComposite
 }

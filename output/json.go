@@ -79,6 +79,8 @@ func isQuoted(k Kind) bool {
 // appendJSONText renders a value as bpftrace's JsonOutput::value_to_str.
 func appendJSONText(dst []byte, v *Value, div uint32) []byte {
 	switch {
+	case isGoKind(v.Kind):
+		return appendGoJSON(dst, v)
 	case isQuoted(v.Kind):
 		var tmp [128]byte
 		return AppendJSONString(dst, appendText(tmp[:0], v, 8, div))

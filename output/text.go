@@ -7,6 +7,9 @@ import "strconv"
 // stacks on their own lines indented by indent. Integers are divided by div
 // (print()'s divisor) in their own width and signedness.
 func appendText(dst []byte, v *Value, indent int, div uint32) []byte {
+	if isGoKind(v.Kind) {
+		return appendGo(dst, v)
+	}
 	switch v.Kind {
 	case String:
 		return append(dst, cstr(v.Bytes)...)

@@ -63,6 +63,9 @@ func (k Kind) String() string {
 	if int(k) < len(kindNames) {
 		return kindNames[k]
 	}
+	if s, ok := goKindName(k); ok {
+		return s
+	}
 	return "kind(" + strconv.Itoa(int(k)) + ")"
 }
 

@@ -68,6 +68,10 @@ func (s *Session) decode(rec []byte) (*Event, error) {
 		ev.Values = make([]output.Value, len(desc.Args))
 	}
 	for i, a := range desc.Args {
+		if a.Go != nil {
+			ev.Values[i] = s.goComposite(rec[a.Offset:a.Offset+a.Size], a.Go)
+			continue
+		}
 		ev.Values[i] = s.value(rec[a.Offset:a.Offset+a.Size], a.Type)
 	}
 	return ev, nil

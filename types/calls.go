@@ -232,6 +232,7 @@ func (c *checker) print(e *ast.Call, u use, ci *CallInfo) *Type {
 	}
 	switch {
 	case ts[0].IsNone():
+	case len(e.Args) == 1 && c.goCompositeArg(e.Args[0]):
 	case ts[0].Kind.IsAggregation() || ts[0].Kind == StackMode:
 		c.errorf(e.Span, "%s type passed to %s() is not printable", ts[0], e.Name)
 	case len(e.Args) != 1:

@@ -69,8 +69,8 @@ func (h hostGo) Func(name string) (*goabi.Func, error) { return h.b.Func(name) }
 func (h hostGo) FuncAt(name string, entry, size uint64) (*goabi.Func, error) {
 	return h.b.FuncAt(name, entry, size)
 }
-func (h hostGo) GoidOffset() (int, error)              { return h.b.GoidOffset() }
-func (h hostGo) ABI() (string, bool)                   { return h.b.Arch, h.b.RegABI }
+func (h hostGo) GoidOffset() (int, error) { return h.b.GoidOffset() }
+func (h hostGo) ABI() (string, bool)      { return h.b.Arch, h.b.RegABI }
 
 // lazyGo is HostEnv's GoSource: the goabi.Binary is opened on first use,
 // once per HostEnv, so a compile that never asks a Go question never reads

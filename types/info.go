@@ -29,6 +29,10 @@ type Info struct {
 	// (args and rets themselves, their fields, elements, ...); nil when
 	// the program has none.
 	GoValues map[ast.Expr]*GoValue
+	// GoComposites holds each print or printf (%s) argument that is a Go
+	// struct, array, slice, interface or pointer to a struct or array,
+	// expanded into the leaves its record carries; nil when none.
+	GoComposites map[ast.Expr]*GoComposite
 	// TpFields says which tracepoint field each `args.NAME` reads (and
 	// marks `args` itself); nil when the program has none.
 	TpFields map[ast.Expr]*TpField

@@ -78,6 +78,9 @@ func (c *checker) printf(e *ast.Call, ci *CallInfo) {
 			c.errorf(e.Span, "printf: %%%s specifier expects a value of type buffer (%s supplied)", v.Conv, k)
 			return
 		}
+		if v.Kind == String && k != String && c.goCompositeArg(args[i]) {
+			continue
+		}
 		if k != v.Kind {
 			c.errorf(e.Span, "printf: %%%s specifier expects a value of type %s (%s supplied)", v.Conv, v.Kind, printfTypeName(t))
 			return

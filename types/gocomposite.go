@@ -1,0 +1,262 @@
+package types
+
+import (
+	"fmt"
+
+	"github.com/gobpftrace/gobpftrace/ast"
+	"github.com/gobpftrace/gobpftrace/goabi"
+)
+
+// Go composites. print(args.m) of a Go struct, array, slice or interface
+// value, or of a pointer to a struct or array, prints it the way Go's %+v
+// does ({Units:1 Nanos:-10000000 CurrencyCode:USD}, &{...}, [1 2 3]); so
+// does printf's %s. The checker expands the value into its leaves (the
+// scalars, strings and words to read, each a GoValue like args.m.Units
+// would be) and a shape that says how user space puts them back together.
+// Codegen writes every leaf into one record argument (Record: a tuple
+// with each leaf 8-aligned); user space formats it from the shape.
+//
+// What cannot be read prints as `?`: a float in an X register (not in
+// pt_regs), a complex number, a value split over part of a register. A
+// pointer inside the value prints as its address (0xc000012345, <nil>
+// for 0), as %+v does below the top level; maps, chans, funcs and
+// unsafe pointers print as their word in the same way. A slice prints as
+// its header, [len=3 cap=4 0xc000012345]: its elements are in memory of
+// a length known only when the probe fires. An interface prints as
+// {tab:0x.. data:0x..} (<nil> when its tab word is 0). Arrays print at
+// most MaxGoElems elements, then "...".
+
+// Limits on one printed composite: each leaf costs a few instructions and
+// its room in the record (a string StringSize bytes).
+const (
+	MaxGoLeaves = 64   // scalars, strings and words read for one value
+	MaxGoElems  = 16   // array elements printed; the rest print as "..."
+	MaxGoDepth  = 8    // nesting of structs and arrays
+	MaxGoRecord = 2048 // bytes of record for one value
+)
+
+// GoShapeKind is how one node of a GoShape prints.
+type GoShapeKind uint8
+
+const (
+	GoMissing GoShapeKind = iota // cannot be read: "?"
+	GoInt                        // signed or unsigned integer, by its leaf type
+	GoBool                       // true or false
+	GoFloat                      // float32/float64, shortest form
+	GoString                     // the string's bytes
+	GoWord                       // pointer, map, chan, func, unsafe.Pointer: 0x.. or <nil>
+	GoStruct                     // {Name:value ...}
+	GoArray                      // [a b c]
+	GoSlice                      // [len=L cap=C 0xPTR]: Elems are len, cap, array
+	GoIface                      // {tab:0x.. data:0x..}, <nil> when tab is 0: Elems are tab, data
+	GoRef                        // a top-level pointer to a struct or array: &{...}; Leaf is the address
+)
+
+// GoShape describes how a Go composite's leaves print.
+type GoShape struct {
+	Kind  GoShapeKind
+	Type  string     // the Go type, for messages
+	Leaf  int        // index in GoComposite.Leaves (scalars, GoRef's address); -1 when none
+	Names []string   // GoStruct: field names, in order
+	Elems []*GoShape // fields, elements, or the words of GoSlice and GoIface; GoRef: the pointee
+	Len   int64      // GoArray: its length (Elems holds at most MaxGoElems)
+}
+
+// GoLeaf is one value a composite's record carries.
+type GoLeaf struct {
+	Value  *GoValue
+	Type   *Type // in the record: Int (Go's size and sign), Float or String
+	Offset int   // byte offset in the record argument
+}
+
+// GoComposite is a Go composite value to print.
+type GoComposite struct {
+	Shape  *GoShape
+	Leaves []GoLeaf
+	// Record is the record argument: a Tuple whose fields are the leaves
+	// at their offsets.
+	Record *Type
+}
+
+// isGoComposite reports whether a value of Go type t prints as a
+// composite at the top level.
+func isGoComposite(t *goabi.Type) bool {
+	if t == nil {
+		return false
+	}
+	switch t.Kind {
+	case goabi.Struct, goabi.Array, goabi.Slice, goabi.Interface:
+		return true
+	case goabi.Pointer:
+		return t.Elem != nil && (t.Elem.Kind == goabi.Struct || t.Elem.Kind == goabi.Array)
+	}
+	return false
+}
+
+// goCompositeArg expands a print or printf argument e that is a Go
+// composite, records it, and reports whether it is one. Errors (limits)
+// are reported at e; it is still a composite then.
+func (c *checker) goCompositeArg(e ast.Expr) bool {
+	v := c.info.GoValues[e]
+	if v == nil || v.Func != nil || !isGoComposite(v.Type) {
+		return false
+	}
+	x := &goExpander{}
+	var shape *GoShape
+	if v.Type.Kind == goabi.Pointer {
+		shape = &GoShape{Kind: GoRef, Type: v.Type.String(), Leaf: x.leaf(v, IntType(8, false))}
+		if shape.Leaf < 0 {
+			shape = &GoShape{Kind: GoMissing, Leaf: -1}
+		} else {
+			shape.Elems = []*GoShape{x.expand(&GoValue{Type: v.Type.Elem, Base: v}, 1)}
+		}
+	} else {
+		shape = x.expand(v, 0)
+	}
+	switch {
+	case x.tooDeep:
+		c.errorf(e.Range(), "cannot print this %s value: it nests structs and arrays more than %d deep; print a part of it", v.Type, MaxGoDepth)
+	case len(x.leaves) > MaxGoLeaves:
+		c.errorf(e.Range(), "cannot print this %s value: it has more than %d fields and elements to read (the limit for one value); print parts of it", v.Type, MaxGoLeaves)
+	case x.size > MaxGoRecord:
+		c.errorf(e.Range(), "cannot print this %s value: its fields take %d bytes of record, more than the %d allowed for one value; print parts of it", v.Type, x.size, MaxGoRecord)
+	}
+	rec := &Type{Kind: Tuple, Size: x.size}
+	for _, l := range x.leaves {
+		rec.Fields = append(rec.Fields, Field{Type: l.Type, Offset: l.Offset})
+	}
+	if rec.Size == 0 {
+		rec.Size = 8 // an empty struct still takes a word
+	}
+	if c.info.GoComposites == nil {
+		c.info.GoComposites = map[ast.Expr]*GoComposite{}
+	}
+	c.info.GoComposites[e] = &GoComposite{Shape: shape, Leaves: x.leaves, Record: rec}
+	return true
+}
+
+// goExpander turns a Go value into leaves and a shape.
+type goExpander struct {
+	leaves  []GoLeaf
+	size    int
+	tooDeep bool
+}
+
+// full reports whether expanding more is pointless: a limit is passed.
+func (x *goExpander) full() bool {
+	return x.tooDeep || len(x.leaves) > MaxGoLeaves || x.size > MaxGoRecord
+}
+
+// leaf adds v as a leaf of record type t and returns its index, or -1
+// when v cannot be read.
+func (x *goExpander) leaf(v *GoValue, t *Type) int {
+	if t.Kind == String {
+		if v.Part(0, 8, nil).loadable(8) != "" || v.Part(8, 8, nil).loadable(8) != "" {
+			return -1
+		}
+	} else if v.loadable(v.Type.Size) != "" {
+		return -1
+	}
+	x.leaves = append(x.leaves, GoLeaf{Value: v, Type: t, Offset: x.size})
+	x.size += (max(t.Size, 8) + 7) &^ 7
+	return len(x.leaves) - 1
+}
+
+// expand describes v, at nesting depth.
+func (x *goExpander) expand(v *GoValue, depth int) *GoShape {
+	t := v.Type
+	s := &GoShape{Kind: GoMissing, Type: t.String(), Leaf: -1}
+	if x.full() {
+		return s
+	}
+	if depth > MaxGoDepth {
+		x.tooDeep = true
+		return s
+	}
+	scalar := func(k GoShapeKind, bt *Type) *GoShape {
+		if s.Leaf = x.leaf(v, bt); s.Leaf >= 0 {
+			s.Kind = k
+		}
+		return s
+	}
+	switch t.Kind {
+	case goabi.Bool:
+		return scalar(GoBool, IntType(1, false))
+	case goabi.Int, goabi.Uint:
+		switch t.Size {
+		case 1, 2, 4, 8:
+			return scalar(GoInt, IntType(int(t.Size), t.Kind == goabi.Int))
+		}
+	case goabi.Float:
+		if (t.Size == 4 || t.Size == 8) && floatRegister(v) == "" {
+			return scalar(GoFloat, FloatType(int(t.Size)))
+		}
+	case goabi.String:
+		return scalar(GoString, StringType(StringSize))
+	case goabi.Pointer, goabi.UnsafePointer, goabi.Map, goabi.Chan, goabi.FuncKind:
+		return scalar(GoWord, IntType(8, false))
+	case goabi.Struct:
+		s.Kind = GoStruct
+		for _, f := range t.Fields {
+			s.Names = append(s.Names, f.Name)
+			s.Elems = append(s.Elems, x.expand(v.Part(f.Offset, f.Type.Size, f.Type), depth+1))
+		}
+	case goabi.Array:
+		s.Kind, s.Len = GoArray, t.Len
+		for i := int64(0); i < min(t.Len, MaxGoElems) && t.Elem != nil; i++ {
+			s.Elems = append(s.Elems, x.expand(v.Part(i*t.Elem.Size, t.Elem.Size, t.Elem), depth+1))
+		}
+	case goabi.Slice:
+		s.Kind = GoSlice
+		word := goabi.UintType(8)
+		s.Elems = []*GoShape{
+			x.expand(v.Part(8, 8, goabi.IntType(8)), depth+1),
+			x.expand(v.Part(16, 8, goabi.IntType(8)), depth+1),
+			x.expand(v.Part(0, 8, goabi.WordType(goabi.UnsafePointer, word.Name)), depth+1),
+		}
+	case goabi.Interface:
+		s.Kind = GoIface
+		for off := int64(0); off < 16; off += 8 {
+			w := x.expand(v.Part(off, 8, goabi.WordType(goabi.UnsafePointer, "uintptr")), depth+1)
+			s.Elems = append(s.Elems, w)
+		}
+	}
+	return s
+}
+
+// String describes the shape as Go source would spell the value's
+// layout: for tests and listings.
+func (s *GoShape) String() string {
+	switch s.Kind {
+	case GoStruct:
+		out := "{"
+		for i, e := range s.Elems {
+			if i > 0 {
+				out += " "
+			}
+			out += s.Names[i] + ":" + e.String()
+		}
+		return out + "}"
+	case GoArray:
+		out := "["
+		for i, e := range s.Elems {
+			if i > 0 {
+				out += " "
+			}
+			out += e.String()
+		}
+		if s.Len > int64(len(s.Elems)) {
+			out += " ..."
+		}
+		return out + "]"
+	case GoSlice:
+		return fmt.Sprintf("[len=%s cap=%s %s]", s.Elems[0], s.Elems[1], s.Elems[2])
+	case GoIface:
+		return fmt.Sprintf("{tab:%s data:%s}", s.Elems[0], s.Elems[1])
+	case GoRef:
+		return fmt.Sprintf("&#%d%s", s.Leaf, s.Elems[0])
+	case GoMissing:
+		return "?"
+	}
+	return fmt.Sprintf("#%d", s.Leaf)
+}
