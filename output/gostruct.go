@@ -8,7 +8,7 @@ import "strconv"
 // are Integer (decimal, in their width and sign), Float (shortest form,
 // as %v), String (up to the first NUL), and GoBool, GoWord, GoMissing.
 const (
-	GoStruct  Kind = iota + Float + 1 // Elems with Names: {Units:1 Nanos:-10000000}
+	GoStruct  Kind = iota + Float + 1 // Elems with Names: {Units:1 Nanos:-10000000}; Bits the number of fields when Elems holds fewer: {A:1 ...}
 	GoArray                           // Elems; Bits is the array's length when Elems holds fewer: [1 2 3 ...]
 	GoSlice                           // Elems are len, cap and the array pointer: [len=3 cap=4 0xc000012345]
 	GoIface                           // Elems are the tab and data words: {tab:0x4b3a20 data:0xc000012345}, <nil> when tab is 0
@@ -45,6 +45,9 @@ func appendGo(dst []byte, v *Value) []byte {
 			}
 			dst = append(dst, ':')
 			dst = appendGo(dst, &v.Elems[i])
+		}
+		if v.Bits > uint64(len(v.Elems)) {
+			dst = append(dst, " ..."...)
 		}
 		return append(dst, '}')
 	case GoArray:

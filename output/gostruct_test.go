@@ -98,6 +98,8 @@ func TestGoTextForms(t *testing.T) {
 		{Value{Kind: GoIface, Elems: []Value{w(0), w(0)}}, "<nil>"},
 		{Value{Kind: GoStruct, Names: []string{"C", "Where"}, Elems: []Value{{Kind: GoMissing}, Str("lab")}}, "{C:? Where:lab}"},
 		{Value{Kind: GoStruct}, "{}"},
+		{Value{Kind: GoStruct, Bits: 5, Names: []string{"A", "B"}, Elems: []Value{IntN(1, 8, true), Str("x")}}, "{A:1 B:x ...}"},
+		{Value{Kind: GoStruct, Bits: 2, Names: []string{"A", "B"}, Elems: []Value{IntN(1, 8, true), Str("x")}}, "{A:1 B:x}"},
 	} {
 		if got := string(AppendValue(nil, &c.v)); got != c.want {
 			t.Errorf("got %s, want %s", got, c.want)

@@ -61,7 +61,7 @@ func goShapeValue(sh *types.GoShape, leaves []output.Value) output.Value {
 		}
 		return output.Value{Kind: output.GoRef, Bits: v.Bits, Elems: elems()}
 	case types.GoStruct:
-		return output.Value{Kind: output.GoStruct, Names: sh.Names, Elems: elems()}
+		return output.Value{Kind: output.GoStruct, Bits: uint64(sh.Len), Names: sh.Names, Elems: elems()}
 	case types.GoArray:
 		return output.Value{Kind: output.GoArray, Bits: uint64(sh.Len), Elems: elems()}
 	case types.GoSlice:

@@ -24,15 +24,18 @@ import (
 // its header, [len=3 cap=4 0xc000012345]: its elements are in memory of
 // a length known only when the probe fires. An interface prints as
 // {tab:0x.. data:0x..} (<nil> when its tab word is 0). Arrays print at
-// most MaxGoElems elements, then "...".
+// most MaxGoElems elements, then "...". A value with more leaves than
+// MaxGoLeaves, or more record bytes than MaxGoRecord, prints the fields
+// and elements that fit, then "..." where the rest would be
+// ({A:1 B:2 ...}): a big struct is still worth a look.
 
 // Limits on one printed composite: each leaf costs a few instructions and
 // its room in the record (a string StringSize bytes).
 const (
-	MaxGoLeaves = 64   // scalars, strings and words read for one value
+	MaxGoLeaves = 64   // scalars, strings and words read for one value; the rest print as "..."
 	MaxGoElems  = 16   // array elements printed; the rest print as "..."
 	MaxGoDepth  = 8    // nesting of structs and arrays
-	MaxGoRecord = 2048 // bytes of record for one value
+	MaxGoRecord = 2048 // bytes of record for one value; the rest print as "..."
 )
 
 // GoShapeKind is how one node of a GoShape prints.
@@ -57,9 +60,11 @@ type GoShape struct {
 	Kind  GoShapeKind
 	Type  string     // the Go type, for messages
 	Leaf  int        // index in GoComposite.Leaves (scalars, GoRef's address); -1 when none
-	Names []string   // GoStruct: field names, in order
+	Names []string   // GoStruct: names of the fields in Elems, in order
 	Elems []*GoShape // fields, elements, or the words of GoSlice and GoIface; GoRef: the pointee
-	Len   int64      // GoArray: its length (Elems holds at most MaxGoElems)
+	// Len is, for GoArray, the array's length and, for GoStruct, its
+	// number of fields; Elems holds fewer when the rest do not fit.
+	Len int64
 }
 
 // GoLeaf is one value a composite's record carries.
@@ -108,18 +113,20 @@ func (c *checker) goCompositeArg(e ast.Expr) bool {
 		if shape.Leaf < 0 {
 			shape = &GoShape{Kind: GoMissing, Leaf: -1}
 		} else {
-			shape.Elems = []*GoShape{x.expand(&GoValue{Type: v.Type.Elem, Base: v}, 1)}
+			pointee := x.expand(&GoValue{Type: v.Type.Elem, Base: v}, 1)
+			if pointee == nil {
+				pointee = &GoShape{Kind: GoMissing, Leaf: -1}
+			}
+			shape.Elems = []*GoShape{pointee}
 		}
 	} else {
 		shape = x.expand(v, 0)
 	}
-	switch {
-	case x.tooDeep:
+	if x.tooDeep {
 		c.errorf(e.Range(), "cannot print this %s value: it nests structs and arrays more than %d deep; print a part of it", v.Type, MaxGoDepth)
-	case len(x.leaves) > MaxGoLeaves:
-		c.errorf(e.Range(), "cannot print this %s value: it has more than %d fields and elements to read (the limit for one value); print parts of it", v.Type, MaxGoLeaves)
-	case x.size > MaxGoRecord:
-		c.errorf(e.Range(), "cannot print this %s value: its fields take %d bytes of record, more than the %d allowed for one value; print parts of it", v.Type, x.size, MaxGoRecord)
+	}
+	if shape == nil { // not even the first leaf fits
+		shape = &GoShape{Kind: GoMissing, Leaf: -1}
 	}
 	rec := &Type{Kind: Tuple, Size: x.size}
 	for _, l := range x.leaves {
@@ -140,15 +147,12 @@ type goExpander struct {
 	leaves  []GoLeaf
 	size    int
 	tooDeep bool
+	full    bool // a leaf did not fit: expand no more
 }
 
-// full reports whether expanding more is pointless: a limit is passed.
-func (x *goExpander) full() bool {
-	return x.tooDeep || len(x.leaves) > MaxGoLeaves || x.size > MaxGoRecord
-}
-
-// leaf adds v as a leaf of record type t and returns its index, or -1
-// when v cannot be read.
+// leaf adds v as a leaf of record type t and returns its index, -1 when
+// v cannot be read, or -2 when it does not fit in the limits (full is
+// set then).
 func (x *goExpander) leaf(v *GoValue, t *Type) int {
 	if t.Kind == String {
 		if v.Part(0, 8, nil).loadable(8) != "" || v.Part(8, 8, nil).loadable(8) != "" {
@@ -157,27 +161,48 @@ func (x *goExpander) leaf(v *GoValue, t *Type) int {
 	} else if v.loadable(v.Type.Size) != "" {
 		return -1
 	}
+	room := (max(t.Size, 8) + 7) &^ 7
+	if x.full || len(x.leaves) >= MaxGoLeaves || x.size+room > MaxGoRecord {
+		x.full = true
+		return -2
+	}
 	x.leaves = append(x.leaves, GoLeaf{Value: v, Type: t, Offset: x.size})
-	x.size += (max(t.Size, 8) + 7) &^ 7
+	x.size += room
 	return len(x.leaves) - 1
 }
 
-// expand describes v, at nesting depth.
+// expand describes v, at nesting depth, or returns nil when nothing more
+// fits (the caller prints "..." there).
 func (x *goExpander) expand(v *GoValue, depth int) *GoShape {
 	t := v.Type
 	s := &GoShape{Kind: GoMissing, Type: t.String(), Leaf: -1}
-	if x.full() {
-		return s
+	if x.full {
+		return nil
 	}
 	if depth > MaxGoDepth {
 		x.tooDeep = true
 		return s
 	}
 	scalar := func(k GoShapeKind, bt *Type) *GoShape {
-		if s.Leaf = x.leaf(v, bt); s.Leaf >= 0 {
+		switch s.Leaf = x.leaf(v, bt); {
+		case s.Leaf == -2:
+			return nil
+		case s.Leaf >= 0:
 			s.Kind = k
 		}
 		return s
+	}
+	// words expands the fixed words of a slice or interface: all or none.
+	words := func(parts ...*GoValue) []*GoShape {
+		var out []*GoShape
+		for _, p := range parts {
+			w := x.expand(p, depth+1)
+			if w == nil {
+				return nil
+			}
+			out = append(out, w)
+		}
+		return out
 	}
 	switch t.Kind {
 	case goabi.Bool:
@@ -196,29 +221,42 @@ func (x *goExpander) expand(v *GoValue, depth int) *GoShape {
 	case goabi.Pointer, goabi.UnsafePointer, goabi.Map, goabi.Chan, goabi.FuncKind:
 		return scalar(GoWord, IntType(8, false))
 	case goabi.Struct:
-		s.Kind = GoStruct
+		s.Kind, s.Len = GoStruct, int64(len(t.Fields))
 		for _, f := range t.Fields {
+			e := x.expand(v.Part(f.Offset, f.Type.Size, f.Type), depth+1)
+			if e == nil {
+				break
+			}
 			s.Names = append(s.Names, f.Name)
-			s.Elems = append(s.Elems, x.expand(v.Part(f.Offset, f.Type.Size, f.Type), depth+1))
+			s.Elems = append(s.Elems, e)
+		}
+		if len(s.Elems) == 0 && s.Len > 0 && x.full {
+			return nil
 		}
 	case goabi.Array:
 		s.Kind, s.Len = GoArray, t.Len
 		for i := int64(0); i < min(t.Len, MaxGoElems) && t.Elem != nil; i++ {
-			s.Elems = append(s.Elems, x.expand(v.Part(i*t.Elem.Size, t.Elem.Size, t.Elem), depth+1))
+			e := x.expand(v.Part(i*t.Elem.Size, t.Elem.Size, t.Elem), depth+1)
+			if e == nil {
+				break
+			}
+			s.Elems = append(s.Elems, e)
+		}
+		if len(s.Elems) == 0 && s.Len > 0 && x.full {
+			return nil
 		}
 	case goabi.Slice:
 		s.Kind = GoSlice
 		word := goabi.UintType(8)
-		s.Elems = []*GoShape{
-			x.expand(v.Part(8, 8, goabi.IntType(8)), depth+1),
-			x.expand(v.Part(16, 8, goabi.IntType(8)), depth+1),
-			x.expand(v.Part(0, 8, goabi.WordType(goabi.UnsafePointer, word.Name)), depth+1),
+		if s.Elems = words(v.Part(8, 8, goabi.IntType(8)), v.Part(16, 8, goabi.IntType(8)),
+			v.Part(0, 8, goabi.WordType(goabi.UnsafePointer, word.Name))); s.Elems == nil {
+			return nil
 		}
 	case goabi.Interface:
 		s.Kind = GoIface
-		for off := int64(0); off < 16; off += 8 {
-			w := x.expand(v.Part(off, 8, goabi.WordType(goabi.UnsafePointer, "uintptr")), depth+1)
-			s.Elems = append(s.Elems, w)
+		w := goabi.WordType(goabi.UnsafePointer, "uintptr")
+		if s.Elems = words(v.Part(0, 8, w), v.Part(8, 8, w)); s.Elems == nil {
+			return nil
 		}
 	}
 	return s
@@ -235,6 +273,9 @@ func (s *GoShape) String() string {
 				out += " "
 			}
 			out += s.Names[i] + ":" + e.String()
+		}
+		if s.Len > int64(len(s.Elems)) {
+			out += " ..."
 		}
 		return out + "}"
 	case GoArray:

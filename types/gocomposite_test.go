@@ -2,6 +2,7 @@ package types
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -53,12 +54,13 @@ func shipConfig() *Config {
 // TestGoCompositeShapes: print and printf's %s take whole Go composites,
 // expanded into leaves (#N) in field order; a float in X0 is "?", arrays
 // stop at MaxGoElems, a pointer to a struct is &{...}, slices and
-// interfaces are their words.
+// interfaces are their words; a value past MaxGoLeaves or MaxGoRecord
+// keeps what fits and "..." for the rest.
 func TestGoCompositeShapes(t *testing.T) {
 	prog := `uprobe:./frontend:main.IsValid {
 	print(args.m); print(args.p); print(args.sl); print(args.err); print(args.t); print(args.a);
 	printf("%s %s\n", args.m, args.p);
-	print(args.m.Units); print(args.p.Nanos);
+	print(args.m.Units); print(args.p.Nanos); print(args.big); print(args.wide);
 }`
 	info, errs, warns := check(t, prog, shipConfig())
 	if errs != "" || warns != "" {
@@ -77,6 +79,23 @@ func TestGoCompositeShapes(t *testing.T) {
 		"args.t":   "{C:? Ok:#0 Where:#1} 2 leaves 72 bytes;",
 		"args.a":   "[#0 #1 #2 #3 #4 #5 #6 #7 #8 #9 #10 #11 #12 #13 #14 #15 ...] 16 leaves 128 bytes;",
 	}
+	// Past the limits: the first 64 leaves of Big's 17x17 ints (four rows
+	// of 16), the first 32 of Wide's 33 strings (64 bytes each, 2048 in
+	// all), then "...".
+	var rows []string
+	for r := range 4 {
+		var cells []string
+		for c := range 16 {
+			cells = append(cells, fmt.Sprintf("#%d", 16*r+c))
+		}
+		rows = append(rows, "["+strings.Join(cells, " ")+" ...]")
+	}
+	want["args.big"] = "{M:[" + strings.Join(rows, " ") + " ...]} 64 leaves 512 bytes;"
+	var fields []string
+	for i := range 32 {
+		fields = append(fields, fmt.Sprintf("S%d:#%d", i, i))
+	}
+	want["args.wide"] = "{" + strings.Join(fields, " ") + " ...} 32 leaves 2048 bytes;"
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("composites (-want +got):\n%s", d)
 	}
@@ -95,9 +114,9 @@ func TestGoCompositeShapes(t *testing.T) {
 }
 
 // TestGoCompositeErrors checks the exact diagnostics of each script in
-// testdata/gocomposites.txt against ./frontend's main.IsValid: the limits on
-// one printed value, and composites where printf wants a number.
+// testdata/gocomposites.txt against ./frontend's main.IsValid: the depth
+// limit, and composites where printf wants a number.
 // `go test ./types -run GoCompositeErrors -update` rewrites the file.
 func TestGoCompositeErrors(t *testing.T) {
-	checkDiagnosticsFile(t, "testdata/gocomposites.txt", shipConfig(), 5)
+	checkDiagnosticsFile(t, "testdata/gocomposites.txt", shipConfig(), 3)
 }
