@@ -134,6 +134,10 @@ func (b *Binary) openDWARF() error {
 // extraSections are the DWARF 5 sections added to dwarf.Data by name.
 var extraSections = []string{".debug_addr", ".debug_rnglists", ".debug_str_offsets", ".debug_line_str"}
 
+// publishStep is how much the background inflation adds between two
+// publications (a variable so that tests can make lookups cross many).
+var publishStep = 1 << 20
+
 // errClosed stops a background inflation when the Binary is closed.
 var errClosed = errors.New("binary closed")
 
@@ -166,7 +170,7 @@ type lazyInfo struct {
 // it; the end of the section is published only once it is verified.
 func (l *lazyInfo) run(dec *inflate.Decoder, size int) {
 	defer l.wg.Done()
-	const step = 1 << 20
+	step := publishStep
 	for {
 		err := errClosed
 		if !l.stop.Load() {
@@ -189,9 +193,10 @@ func (l *lazyInfo) run(dec *inflate.Decoder, size int) {
 	}
 }
 
-// grow takes about as much again as was taken so far (1 MB first).
+// grow takes about as much again as was taken so far (publishStep, 1 MB,
+// first).
 func (l *lazyInfo) grow() error {
-	n := max(len(l.buf), 1<<20)
+	n := max(len(l.buf), publishStep)
 	if l.bg {
 		return l.wait(len(l.buf) + n)
 	}
@@ -208,15 +213,27 @@ func (l *lazyInfo) grow() error {
 	return err
 }
 
+// step takes the next part of the section: what the background
+// inflation publishes next (a megabyte), or as grow does.
+func (l *lazyInfo) step() error {
+	if l.bg {
+		return l.wait(len(l.buf) + publishStep)
+	}
+	return l.grow()
+}
+
 // wait blocks until n bytes are published, the section ends or reading
-// it failed, and takes what is published.
+// it failed, and takes up to n bytes of it.
 func (l *lazyInfo) wait(n int) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for len(l.pub) < n && !l.pubEOF && l.pubErr == nil {
 		l.cond.Wait()
 	}
-	l.buf, l.eof = l.pub, l.pubEOF
+	// Take n bytes, not all that is published: what a lookup reads then
+	// does not depend on how far the inflation happened to be.
+	take := min(n, len(l.pub))
+	l.buf, l.eof = l.pub[:take], l.pubEOF && take == len(l.pub)
 	return l.pubErr
 }
 

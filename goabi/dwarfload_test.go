@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/gobpftrace/gobpftrace/internal/inflate"
 )
 
@@ -111,5 +113,50 @@ func TestCloseStopsInflation(t *testing.T) {
 	}
 	if n := runtime.NumGoroutine(); n > before {
 		t.Fatalf("%d goroutines after Close, %d before", n, before)
+	}
+}
+
+// TestSmallSteps publishes .debug_info 32 KB at a time, so that lookups
+// find their unit, and then the types unit, across many steps and retries
+// on a prefix that does not hold their types yet: every function is
+// described exactly as from the whole section.
+func TestSmallSteps(t *testing.T) {
+	path, _ := sigs(t)
+	t.Setenv(CacheEnv, "off")
+	whole, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer whole.Close()
+	if _, err := whole.dwarfData(); err != nil {
+		t.Fatal(err)
+	}
+	old := publishStep
+	publishStep = 32 << 10
+	defer func() { publishStep = old }()
+	retries := typeRetries.Load()
+	// main's functions (their unit comes before the types unit) and a
+	// few others whose types are in units of their own.
+	for _, fn := range []string{"main.money", "main.big", "main.(*Money).Add", "main.str", "main.ptr",
+		"main.iface", "internal/abi.TypeOf", "os.(*file).close", "io/fs.(*PathError).Error", "runtime.mallocgc"} {
+		want, err := whole.Func(fn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := b.Func(fn)
+		if err != nil {
+			t.Fatalf("%s in small steps: %v", fn, err)
+		}
+		if d := cmp.Diff(want, got); d != "" {
+			t.Errorf("%s differs in small steps (-whole +steps):\n%s", fn, d)
+		}
+		b.Close()
+	}
+	if typeRetries.Load() == retries {
+		t.Error("no lookup needed a type beyond its prefix: the retry path went untested")
 	}
 }

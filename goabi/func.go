@@ -6,6 +6,7 @@ import (
 	"debug/elf"
 	"errors"
 	"fmt"
+	"sync/atomic"
 )
 
 // Func is one Go function: its signature from DWARF and where each value
@@ -86,14 +87,28 @@ func (b *Binary) readFunc(name string, known *elf.Symbol) (*Func, error) {
 		return nil, err
 	}
 	f, err := b.readFuncAt(d, name, sym)
-	if err != nil && b.info != nil && !b.info.eof {
-		// A type beyond the inflated prefix: read everything and retry.
-		if d, err2 := b.dwarfData(); err2 == nil {
-			return b.readFuncAt(d, name, sym)
+	for err != nil && b.info != nil && !b.info.eof {
+		// A type beyond the inflated prefix: Go keeps every type in one
+		// unit, often after the function's. Take what is inflated next
+		// and retry, forgetting types read from the shorter prefix.
+		clear(b.types)
+		typeRetries.Add(1)
+		if gerr := b.info.step(); gerr != nil {
+			return nil, fmt.Errorf("%s: reading .debug_info: %w", b.Path, gerr)
 		}
+		nd, derr := b.info.data()
+		if derr != nil {
+			return nil, fmt.Errorf("%s: %w", b.Path, derr)
+		}
+		b.dw = nd
+		f, err = b.readFuncAt(b.dw, name, sym)
 	}
 	return f, err
 }
+
+// typeRetries counts the lookups retried on a longer prefix because a
+// type was beyond the one they had (tests check the path is taken).
+var typeRetries atomic.Int64
 
 func (b *Binary) readFuncAt(d *dwarf.Data, name string, sym elf.Symbol) (*Func, error) {
 	r := d.Reader()
