@@ -91,13 +91,20 @@ func (l *lowerer) readUser(n ast.Node, ptr VReg, size int64) VReg {
 // goString writes a Go string's bytes at dst as a NUL-terminated buffer of
 // size bytes: at most its length (and at most limit when limit > 0).
 func (l *lowerer) goString(n ast.Node, v *types.GoValue, dst loc, size int, limit int64) {
-	b := l.b
 	if limit > 0 && limit < int64(size) {
 		size = int(limit)
 	}
 	l.zero(dst, size)
 	ptr := l.goLoad(n, v.Part(0, 8, nil), 8)
 	ln := l.goLoad(n, v.Part(8, 8, nil), 8)
+	l.readGoString(dst, size, ptr, ln)
+}
+
+// readGoString reads the bytes of a Go string (pointer ptr, length ln)
+// into the zeroed buffer dst of size bytes: at most ln+1 bytes (the read
+// ends with a NUL) and at most size. ln is clobbered.
+func (l *lowerer) readGoString(dst loc, size int, ptr, ln VReg) {
+	b := l.b
 	b.ALU(asm.Add, ln, Imm(1))
 	ok := b.NewLabel("golen")
 	b.Jump(asm.JLE, ln, Imm(int64(size)), ok)

@@ -95,10 +95,5 @@ func (l *lowerer) goStringLeaf(n ast.Node, v *types.GoValue, dst loc, size int, 
 	b.Load(ptr, dst.base, dst.off, asm.DWord)
 	b.Load(ln, dst.base, dst.off+8, asm.DWord)
 	l.zero(dst, size)
-	b.ALU(asm.Add, ln, Imm(1))
-	ok := b.NewLabel("golen")
-	b.Jump(asm.JLE, ln, Imm(int64(size)), ok)
-	b.MovImm(ln, int64(size))
-	b.Label(ok)
-	b.Call(asm.FnProbeReadUserStr, l.addr(dst), R(ln), R(ptr))
+	l.readGoString(dst, size, ptr, ln)
 }

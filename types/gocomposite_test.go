@@ -80,7 +80,7 @@ func TestGoCompositeShapes(t *testing.T) {
 		"args.a":   "[#0 #1 #2 #3 #4 #5 #6 #7 #8 #9 #10 #11 #12 #13 #14 #15 ...] 16 leaves 128 bytes;",
 	}
 	// Past the limits: the first 64 leaves of Big's 17x17 ints (four rows
-	// of 16), the first 32 of Wide's 33 strings (64 bytes each, 2048 in
+	// of 16), the first 32 of Wide's 40 strings (64 bytes each, 2048 in
 	// all), then "...".
 	var rows []string
 	for r := range 4 {
