@@ -232,6 +232,25 @@ func TestStrippedGoQuotedWildcard(t *testing.T) {
 	}
 }
 
+// TestGoArgsOverWildcard: a wildcard over the methods of *T reads the
+// receiver and the parameter they share (same name, type and register)
+// in every one of them.
+func TestGoArgsOverWildcard(t *testing.T) {
+	testenv.RequireBPF(t)
+	bin, _ := goProcBuild(t)
+	p := startGoProc(t, bin, "100")
+	out := traceGoProc(t, fmt.Sprintf(`uprobe:%s:"main.(*T).*" { @sum[probe] = sum(args.x); @n[probe] = max(args.t->n); }`, bin), 0, p)
+	// A(i) for i < 100, B(i) and B(i+1): x sums 4950, and 4950+5050; n is 3.
+	for key, want := range map[string]string{
+		"@sum[uprobe:%s:main.(*T).A]": "4950", "@sum[uprobe:%s:main.(*T).B]": "10000",
+		"@n[uprobe:%s:main.(*T).A]": "3", "@n[uprobe:%s:main.(*T).B]": "3",
+	} {
+		if got := mapLine(t, out, fmt.Sprintf(key, bin)); got != want {
+			t.Errorf("%s = %s, want %s\n%s", fmt.Sprintf(key, bin), got, want, out)
+		}
+	}
+}
+
 // TestGoProcessInMountNamespace: a process in another mount namespace (as
 // in a container) runs a binary whose path exists only there, on a private
 // tmpfs. With -p PID it is traced from the host both by that path (found

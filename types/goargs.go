@@ -27,6 +27,10 @@ type GoPiece struct {
 type GoValue struct {
 	Type *goabi.Type // nil for the `args` and `rets` roots
 	Func *goabi.Func // the roots only
+	// Others are the functions of the probe's other targets (the `args`
+	// root of a probe that attaches to several): a parameter must be the
+	// same in all of them.
+	Others []*goabi.Func
 	// Results marks the `rets` root: its fields are Func's results.
 	Results bool
 	Pieces  []GoPiece
@@ -138,7 +142,6 @@ func (c *checker) goArgs(e *ast.Ident) *Type {
 		return TypeNone
 	}
 	var root *GoValue
-	sig := ""
 	for i, s := range srcs {
 		t := ts[i]
 		if t.Symbol == "" || t.Offset != 0 {
@@ -157,23 +160,31 @@ func (c *checker) goArgs(e *ast.Ident) *Type {
 		}
 		_ = reg
 		if i == 0 {
-			root, sig = &GoValue{Func: f}, signature(f)
-		} else if signature(f) != sig {
-			c.errorf(e.Span, "args: the functions this probe attaches to have different parameters (%s, %s)", ts[0].Symbol, t.Symbol)
-			return TypeNone
+			root = &GoValue{Func: f}
+		} else if f != root.Func {
+			root.Others = append(root.Others, f)
 		}
 	}
 	c.recordGo(e, root)
 	return RecordType("args")
 }
 
-// signature describes f's parameters and their locations.
-func signature(f *goabi.Func) string {
-	var b strings.Builder
-	for _, p := range f.Params {
-		fmt.Fprintf(&b, "%s %s %s;", p.Name, p.Type, p.Loc)
+// sameParam checks that parameter name, as p of v.Func, has the same
+// type and place in every other function the probe attaches to (methods
+// of one type matched by a wildcard share their receiver), and says why
+// not.
+func sameParam(v *GoValue, name string, p *goabi.Param) string {
+	for _, f := range v.Others {
+		q, ok := f.Param(name)
+		switch {
+		case !ok:
+			return fmt.Sprintf("parameter '%s' is not in every function this probe attaches to (%s has none; %s has it)", name, f.Name, v.Func.Name)
+		case q.Type.String() != p.Type.String() || q.Type.Size != p.Type.Size || q.Loc.String() != p.Loc.String():
+			return fmt.Sprintf("parameter '%s' differs between the functions this probe attaches to (%s: %s at %s; %s: %s at %s)",
+				name, v.Func.Name, p.Type, p.Loc, f.Name, q.Type, q.Loc)
+		}
 	}
-	return b.String()
+	return ""
 }
 
 // goField types x.name (or x->name) where x is a Go value.
@@ -193,6 +204,10 @@ func (c *checker) goField(e *ast.Field, v *GoValue) *Type {
 		}
 		if p.Type.Size > 0 && len(p.Loc.Pieces) == 0 {
 			c.errorf(e.Span, "the location of parameter '%s' is unknown", e.Name)
+			return TypeNone
+		}
+		if why := sameParam(v, e.Name, p); why != "" {
+			c.errorf(e.Span, "%s", why)
 			return TypeNone
 		}
 		return c.goTyped(e, &GoValue{Type: p.Type, Pieces: goPieces("amd64", p.Loc)})
