@@ -190,7 +190,7 @@ func sameParam(v *GoValue, name string, p *goabi.Param) string {
 // goField types x.name (or x->name) where x is a Go value.
 func (c *checker) goField(e *ast.Field, v *GoValue) *Type {
 	if v.Func != nil && v.Results {
-		return c.goResult(e, v.Func)
+		return c.goResult(e, v)
 	}
 	if v.Func != nil {
 		p, ok := v.Func.Param(e.Name)

@@ -1,6 +1,7 @@
 package types
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -13,10 +14,19 @@ import (
 func wildEnv() *MapEnv {
 	s := goabi.PointerTo(goabi.StructType("main.S", goabi.Field{Name: "N", Type: goabi.IntType(8)}))
 	fn := func(name string, names []string, types ...*goabi.Type) *goabi.Func {
-		in, _, _ := goabi.AssignFunc("amd64", types, nil)
+		var res []*goabi.Type
+		if name == "main.f" {
+			res = []*goabi.Type{goabi.StringType()}
+		} else {
+			res = []*goabi.Type{goabi.IntType(8), goabi.InterfaceType("error")}
+		}
+		in, out, _ := goabi.AssignFunc("amd64", types, res)
 		f := &goabi.Func{Name: name}
 		for i, n := range names {
 			f.Params = append(f.Params, &goabi.Param{Name: n, Type: types[i], Loc: in[i]})
+		}
+		for i, r := range res {
+			f.Results = append(f.Results, &goabi.Param{Name: fmt.Sprintf("~r%d", i), Type: r, Loc: out[i]})
 		}
 		return f
 	}
@@ -25,7 +35,7 @@ func wildEnv() *MapEnv {
 		{Name: "main.(*S).A", Addr: 0x1000, Size: 0x40},
 		{Name: "main.(*S).B", Addr: 0x1040, Size: 0x40},
 		{Name: "main.f", Addr: 0x1080, Size: 0x40},
-	}, FindReturns: fakeReturns, Go: &StaticGo{Funcs: map[string]*goabi.Func{
+	}, FindReturns: func(symtab.Symbol) ([]uint64, error) { return []uint64{0x1010}, nil }, Go: &StaticGo{Funcs: map[string]*goabi.Func{
 		"main.(*S).A": fn("main.(*S).A", []string{"s", "x"}, s, goabi.IntType(8)),
 		"main.(*S).B": fn("main.(*S).B", []string{"s", "y"}, s, goabi.StringType()),
 		"main.f":      fn("main.f", []string{"x"}, goabi.StringType()),
@@ -34,9 +44,9 @@ func wildEnv() *MapEnv {
 }
 
 // TestGoArgsWildcard: a probe on several Go functions reads a parameter
-// they all have at the same place with the same type (the receiver of
-// methods matched by a wildcard); one that some lack, or that differs,
-// is an error naming the functions.
+// (or, at return probes, a result) they all have at the same place with
+// the same type (the receiver of methods matched by a wildcard); one that
+// some lack, or that differs, is an error naming the functions.
 func TestGoArgsWildcard(t *testing.T) {
 	for _, c := range []struct{ src, err string }{
 		{`uprobe:./srv:"main.(*S).*" { printf("%d\n", args.s->N); }`, ""},
@@ -45,6 +55,11 @@ func TestGoArgsWildcard(t *testing.T) {
 			"ERROR: parameter 'x' is not in every function this probe attaches to (main.(*S).B has none; main.(*S).A has it)"},
 		{`uprobe:./srv:"main.(*S).A", uprobe:./srv:main.f { print(args.x); }`,
 			"ERROR: parameter 'x' differs between the functions this probe attaches to (main.(*S).A: int64 at RBX[0:8]; main.f: string at RAX[0:8] RBX[8:16])"},
+		{`ur:./srv:"main.(*S).*" /rets.1.tab != 0/ { @failed[probe] = count(); @n = sum(rets.0); }`, ""},
+		{`ur:./srv:"main.(*S).A", ur:./srv:main.f { print(rets.0); }`,
+			"ERROR: rets.0 differs between the functions this probe attaches to (main.(*S).A: int64 at RAX[0:8]; main.f: string at RAX[0:8] RBX[8:16])"},
+		{`ur:./srv:"main.(*S).A", ur:./srv:main.f { print(rets.1); }`,
+			"ERROR: rets.1 is not a result of every function this probe attaches to: main.f has 1 results: rets.1 is out of range (rets.0 to rets.0)"},
 	} {
 		_, errs, _ := check(t, c.src, &Config{Env: wildEnv()})
 		if c.err == "" && errs != "" {

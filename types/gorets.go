@@ -29,19 +29,17 @@ func (c *checker) goRets(e *ast.Ident) *Type {
 		return TypeNone
 	}
 	var root *GoValue
-	var first string
-	sig := ""
 	for _, t := range c.probe.Targets {
 		f, msg := c.retsFunc(t)
 		if msg != "" {
 			c.errorf(e.Span, "%s", msg)
 			return TypeNone
 		}
-		if root == nil {
-			root, sig, first = &GoValue{Func: f, Results: true}, resultSignature(f), f.Name
-		} else if resultSignature(f) != sig {
-			c.errorf(e.Span, "rets: the functions this probe attaches to have different results (%s, %s)", first, f.Name)
-			return TypeNone
+		switch {
+		case root == nil:
+			root = &GoValue{Func: f, Results: true}
+		case f != root.Func && !slices.Contains(root.Others, f):
+			root.Others = append(root.Others, f)
 		}
 	}
 	if root == nil {
@@ -113,21 +111,25 @@ func (c *checker) retsFunc(t *Target) (*goabi.Func, string) {
 	return f, ""
 }
 
-// resultSignature describes f's results and their locations.
-func resultSignature(f *goabi.Func) string {
-	var b strings.Builder
-	for _, r := range f.Results {
-		fmt.Fprintf(&b, "%s %s %s;", r.Name, r.Type, r.Loc)
-	}
-	return b.String()
-}
-
-// goResult types rets.NAME or rets.N.
-func (c *checker) goResult(e *ast.Field, f *goabi.Func) *Type {
-	r, msg := findResult(f, e.Name)
+// goResult types rets.NAME or rets.N: the result must be the same (type
+// and place) in every function the probe attaches to.
+func (c *checker) goResult(e *ast.Field, v *GoValue) *Type {
+	r, msg := findResult(v.Func, e.Name)
 	if msg != "" {
 		c.errorf(e.Span, "%s", msg)
 		return TypeNone
+	}
+	for _, f := range v.Others {
+		q, msg := findResult(f, e.Name)
+		switch {
+		case msg != "":
+			c.errorf(e.Span, "rets.%s is not a result of every function this probe attaches to: %s", e.Name, msg)
+			return TypeNone
+		case q.Type.String() != r.Type.String() || q.Type.Size != r.Type.Size || q.Loc.String() != r.Loc.String():
+			c.errorf(e.Span, "rets.%s differs between the functions this probe attaches to (%s: %s at %s; %s: %s at %s)",
+				e.Name, v.Func.Name, r.Type, r.Loc, f.Name, q.Type, q.Loc)
+			return TypeNone
+		}
 	}
 	if r.Type.Size > 0 && len(r.Loc.Pieces) == 0 {
 		c.errorf(e.Span, "the location of result '%s' is unknown", r.Name)
