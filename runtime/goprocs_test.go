@@ -251,6 +251,19 @@ func TestGoArgsOverWildcard(t *testing.T) {
 	}
 }
 
+// TestPrintArgs: print(args) shows every parameter at once, and
+// print(rets) every result, as the fields of one struct.
+func TestPrintArgs(t *testing.T) {
+	testenv.RequireBPF(t)
+	bin, _ := goProcBuild(t)
+	p := startGoProc(t, bin, "100")
+	out := traceGoProc(t, fmt.Sprintf(`uprobe:%[1]s:"main.(*T).A" /args.x == 7/ { print(args); }
+ur:%[1]s:main.f /rets.0 == 12/ { print(rets); }`, bin), 0, p)
+	if !regexp.MustCompile(`(?m)^\{t:0x[0-9a-f]+ x:7\}$`).MatchString(out) || !strings.Contains(out, "\n{~r0:12}\n") {
+		t.Errorf("print(args) and print(rets):\n%s", out)
+	}
+}
+
 // TestGoProcessInMountNamespace: a process in another mount namespace (as
 // in a container) runs a binary whose path exists only there, on a private
 // tmpfs. With -p PID it is traced from the host both by that path (found

@@ -2,6 +2,7 @@ package types
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -68,5 +69,27 @@ func TestGoArgsWildcard(t *testing.T) {
 		if c.err != "" && !strings.Contains(errs, c.err) {
 			t.Errorf("%s: got\n%s\nwant %s", c.src, errs, c.err)
 		}
+	}
+}
+
+// TestPrintArgsRoot: print(args) and print(rets) print every parameter or
+// result as the fields of one struct; over functions whose parameters
+// differ it is an error.
+func TestPrintArgsRoot(t *testing.T) {
+	info, errs, _ := check(t, `uprobe:./srv:"main.(*S).A" { print(args); } ur:./srv:"main.(*S).B" { printf("%s\n", rets); }`, &Config{Env: wildEnv()})
+	if errs != "" {
+		t.Fatal(errs)
+	}
+	var got []string
+	for _, c := range info.GoComposites {
+		got = append(got, c.Shape.String())
+	}
+	slices.Sort(got)
+	if want := []string{"{s:#0 x:#1}", "{~r0:#0 ~r1:{tab:#1 data:#2}}"}; !slices.Equal(got, want) {
+		t.Errorf("shapes %q, want %q", got, want)
+	}
+	_, errs, _ = check(t, `uprobe:./srv:"main.(*S).*" { print(args); }`, &Config{Env: wildEnv()})
+	if want := "ERROR: cannot print all of them: the functions this probe attaches to differ (main.(*S).A, main.(*S).B); print one by name"; !strings.Contains(errs, want) {
+		t.Errorf("got\n%s\nwant %s", errs, want)
 	}
 }

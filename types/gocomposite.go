@@ -10,7 +10,8 @@ import (
 // Go composites. print(args.m) of a Go struct, array, slice or interface
 // value, or of a pointer to a struct or array, prints it the way Go's %+v
 // does ({Units:1 Nanos:-10000000 CurrencyCode:USD}, &{...}, [1 2 3]); so
-// does printf's %s. The checker expands the value into its leaves (the
+// does printf's %s. print(args) and print(rets) print every parameter or
+// result as the fields of one struct ({m:{Units:1 ...} p:0xc000012345}). The checker expands the value into its leaves (the
 // scalars, strings and words to read, each a GoValue like args.m.Units
 // would be) and a shape that says how user space puts them back together.
 // Codegen writes every leaf into one record argument (Record: a tuple
@@ -103,12 +104,18 @@ func isGoComposite(t *goabi.Type) bool {
 // are reported at e; it is still a composite then.
 func (c *checker) goCompositeArg(e ast.Expr) bool {
 	v := c.info.GoValues[e]
-	if v == nil || v.Func != nil || !isGoComposite(v.Type) {
+	if v == nil || v.Func == nil && !isGoComposite(v.Type) {
 		return false
 	}
 	x := &goExpander{}
 	var shape *GoShape
-	if v.Type.Kind == goabi.Pointer {
+	if v.Func != nil {
+		var why string
+		if shape, why = x.root(v); why != "" {
+			c.errorf(e.Range(), "%s", why)
+			return true
+		}
+	} else if v.Type.Kind == goabi.Pointer {
 		shape = &GoShape{Kind: GoRef, Type: v.Type.String(), Leaf: x.leaf(v, IntType(8, false))}
 		if shape.Leaf < 0 {
 			shape = &GoShape{Kind: GoMissing, Leaf: -1}
@@ -140,6 +147,39 @@ func (c *checker) goCompositeArg(e ast.Expr) bool {
 	}
 	c.info.GoComposites[e] = &GoComposite{Shape: shape, Leaves: x.leaves, Record: rec}
 	return true
+}
+
+// root expands print(args) or print(rets): every parameter (result) of
+// the function, as the fields of a struct named after them. A probe on
+// several functions prints them only when they all have the same ones.
+func (x *goExpander) root(v *GoValue) (*GoShape, string) {
+	list := func(f *goabi.Func) []*goabi.Param {
+		if v.Results {
+			return f.Results
+		}
+		return f.Params
+	}
+	ps := list(v.Func)
+	for _, f := range v.Others {
+		qs := list(f)
+		same := len(qs) == len(ps)
+		for i := 0; same && i < len(ps); i++ {
+			same = qs[i].Name == ps[i].Name && qs[i].Type.String() == ps[i].Type.String() && qs[i].Loc.String() == ps[i].Loc.String()
+		}
+		if !same {
+			return nil, fmt.Sprintf("cannot print all of them: the functions this probe attaches to differ (%s, %s); print one by name", v.Func.Name, f.Name)
+		}
+	}
+	s := &GoShape{Kind: GoStruct, Type: v.Func.Name, Leaf: -1, Len: int64(len(ps))}
+	for _, p := range ps {
+		e := x.expand(&GoValue{Type: p.Type, Pieces: goPieces("amd64", p.Loc)}, 1)
+		if e == nil {
+			break
+		}
+		s.Names = append(s.Names, p.Name)
+		s.Elems = append(s.Elems, e)
+	}
+	return s, ""
 }
 
 // goExpander turns a Go value into leaves and a shape.
