@@ -10,7 +10,7 @@ import "strconv"
 const (
 	GoStruct  Kind = iota + Float + 1 // Elems with Names: {Units:1 Nanos:-10000000}; Bits the number of fields when Elems holds fewer: {A:1 ...}
 	GoArray                           // Elems; Bits is the array's length when Elems holds fewer: [1 2 3 ...]
-	GoSlice                           // Elems are len, cap and the array pointer: [len=3 cap=4 0xc000012345]
+	GoSlice                           // Elems are len, cap, the array pointer, then the first elements read: [1 2 3], [1 2 ...]; with none read, [len=3 cap=4 0xc000012345]
 	GoIface                           // Elems are the tab and data words: {tab:0x4b3a20 data:0xc000012345}, <nil> when tab is 0
 	GoRef                             // a pointer to a struct or array: Bits the address, Elems[0] the pointee: &{...}, <nil> when 0
 	GoBool                            // Bits: true or false
@@ -63,7 +63,23 @@ func appendGo(dst []byte, v *Value) []byte {
 		}
 		return append(dst, ']')
 	case GoSlice:
-		if len(v.Elems) != 3 {
+		if items, n, ok := sliceItems(v); ok {
+			dst = append(dst, '[')
+			for i := range items[:n] {
+				if i > 0 {
+					dst = append(dst, ' ')
+				}
+				dst = appendGo(dst, &items[i])
+			}
+			if v.Elems[0].Int64() > int64(n) { // longer than what was read
+				if n > 0 {
+					dst = append(dst, ' ')
+				}
+				dst = append(dst, "..."...)
+			}
+			return append(dst, ']')
+		}
+		if len(v.Elems) < 3 {
 			return append(dst, '?')
 		}
 		dst = append(dst, "[len="...)
@@ -145,10 +161,20 @@ func appendGoJSON(dst []byte, v *Value) []byte {
 		}
 		return append(dst, ']')
 	case GoSlice:
-		if len(v.Elems) != 3 {
+		if items, n, ok := sliceItems(v); ok {
+			dst = append(dst, '[')
+			for i := range items[:n] {
+				if i > 0 {
+					dst = append(dst, ", "...)
+				}
+				dst = appendGoJSON(dst, &items[i])
+			}
+			return append(dst, ']')
+		}
+		if len(v.Elems) < 3 {
 			return append(dst, "null"...)
 		}
-		return appendGoObject(dst, []string{"len", "cap", "array"}, v.Elems)
+		return appendGoObject(dst, []string{"len", "cap", "array"}, v.Elems[:3])
 	case GoIface:
 		if len(v.Elems) != 2 || v.Elems[0].Kind == GoWord && v.Elems[0].Bits == 0 {
 			return append(dst, "null"...)
@@ -189,4 +215,16 @@ func appendGoObject(dst []byte, names []string, elems []Value) []byte {
 		dst = appendGoJSON(dst, &elems[i])
 	}
 	return append(dst, '}')
+}
+
+// sliceItems returns the elements read of a GoSlice value (after its len,
+// cap and array words) and how many of them the slice's length covers;
+// ok is false when none were read (the slice prints as its header).
+func sliceItems(v *Value) (items []Value, n int, ok bool) {
+	if len(v.Elems) <= 3 {
+		return nil, 0, false
+	}
+	items = v.Elems[3:]
+	n = int(min(max(v.Elems[0].Int64(), 0), int64(len(items))))
+	return items, n, true
 }

@@ -94,6 +94,11 @@ func TestGoTextForms(t *testing.T) {
 		{Value{Kind: GoArray}, "[]"},
 		{Value{Kind: GoSlice, Elems: []Value{Int(3), Int(4), w(0xc000010000)}}, "[len=3 cap=4 0xc000010000]"},
 		{Value{Kind: GoSlice, Elems: []Value{Int(0), Int(0), w(0)}}, "[len=0 cap=0 <nil>]"},
+		// With elements read: as many as the length says, "..." past them.
+		{Value{Kind: GoSlice, Elems: []Value{Int(2), Int(4), w(16), Int(7), Int(-8), Int(0)}}, "[7 -8]"},
+		{Value{Kind: GoSlice, Elems: []Value{Int(0), Int(0), w(0), Int(0), Int(0)}}, "[]"},
+		{Value{Kind: GoSlice, Elems: []Value{Int(5), Int(5), w(16), Int(1), Int(2)}}, "[1 2 ...]"},
+		{Value{Kind: GoSlice, Elems: []Value{Int(-3), Int(0), w(16), Int(1)}}, "[]"},
 		{Value{Kind: GoIface, Elems: []Value{w(0x4b3a20), w(0)}}, "{tab:0x4b3a20 data:0x0}"},
 		{Value{Kind: GoIface, Elems: []Value{w(0), w(0)}}, "<nil>"},
 		{Value{Kind: GoStruct, Names: []string{"C", "Where"}, Elems: []Value{{Kind: GoMissing}, Str("lab")}}, "{C:? Where:lab}"},
@@ -133,12 +138,13 @@ func TestGoFloatText(t *testing.T) {
 func TestGoJSON(t *testing.T) {
 	w := func(b uint64) Value { return Value{Kind: GoWord, Bits: b} }
 	v := Value{Kind: GoRef, Bits: 0xc000012345, Elems: []Value{{Kind: GoStruct,
-		Names: []string{"M", "Ok", "C", "Next", "Tags", "Items", "Err", "Q\"uote"},
+		Names: []string{"M", "Ok", "C", "Next", "Tags", "Items", "Err", "Q\"uote", "Names"},
 		Elems: []Value{money(1, -10000000, "U\"SD"), {Kind: GoBool, Bits: 1}, {Kind: GoMissing}, w(0),
 			{Kind: GoArray, Bits: 20, Elems: []Value{IntN(-1, 2, true), Float32(0.5)}},
 			{Kind: GoSlice, Elems: []Value{Int(3), Int(4), w(16)}},
-			{Kind: GoIface, Elems: []Value{w(0), w(0)}}, Str("x")}}}}
-	want := `{"type": "value", "data": {"M": {"Units": 1, "Nanos": -10000000, "CurrencyCode": "U\"SD"}, "Ok": true, "C": null, "Next": null, "Tags": [-1, 0.5], "Items": {"len": 3, "cap": 4, "array": 16}, "Err": null, "Q\"uote": "x"}}` + "\n"
+			{Kind: GoIface, Elems: []Value{w(0), w(0)}}, Str("x"),
+			{Kind: GoSlice, Elems: []Value{Int(2), Int(2), w(16), Str("a"), Str("b"), Str("")}}}}}}
+	want := `{"type": "value", "data": {"M": {"Units": 1, "Nanos": -10000000, "CurrencyCode": "U\"SD"}, "Ok": true, "C": null, "Next": null, "Tags": [-1, 0.5], "Items": {"len": 3, "cap": 4, "array": 16}, "Err": null, "Q\"uote": "x", "Names": ["a", "b"]}}` + "\n"
 	if got := string(AppendJSONValue(nil, &v)); got != want {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}

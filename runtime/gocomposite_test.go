@@ -75,6 +75,9 @@ func mk(x int) Money { return Money{Units: int64(x), Nanos: int32(-x), CurrencyC
 //go:noinline
 func temp(t Temp) float64 { return t.C }
 
+//go:noinline
+func slices(a []int32, b []uint8, c, d []string) int { return len(a) + len(b) + len(c) + len(d) }
+
 func main() {
 	m := Money{Units: 1, Nanos: -10000000, CurrencyCode: "USD"}
 	charge(m)
@@ -93,6 +96,13 @@ func main() {
 	arr(a)
 	fmt.Printf("arr %+v\n", a)
 	fmt.Printf("mk %+v\n", mk(42))
+	short, long := []int32{4, -5, 6}, make([]uint8, 12, 20)
+	for i := range long {
+		long[i] = uint8(i * 20)
+	}
+	names := []string{"a", "bc"}
+	slices(short, long, names[:0], names)
+	fmt.Printf("slices %+v %+v %+v %+v\n", short, long[:8], names[:0], names)
 	t := Temp{C: 21.5, Where: "lab"}
 	temp(t)
 	fmt.Printf("temp %+v\n", t)
@@ -104,7 +114,8 @@ uprobe:%[1]s:main.boxed { printf("boxed "); print(args.b); }
 uprobe:%[1]s:main.order { printf("order %%s\n", args.o); }
 uprobe:%[1]s:main.arr { printf("arr %%s\n", args.a); }
 uretprobe:%[1]s:main.mk { printf("mk %%s\n", rets.0); }
-uprobe:%[1]s:main.temp { printf("temp %%s\n", args.t); }`
+uprobe:%[1]s:main.temp { printf("temp %%s\n", args.t); }
+uprobe:%[1]s:main.slices { printf("slices %%s %%s %%s %%s\n", args.a, args.b, args.c, args.d); }`
 
 // TestGoComposites prints whole Go values at uprobes and return probes and
 // compares the text with the program's own %+v of each, line by line;
@@ -117,10 +128,13 @@ func TestGoComposites(t *testing.T) {
 	out := traceWhile(t, fmt.Sprintf(goCompositeScript, bin), 0, func() {
 		prog, progErr = exec.Command(bin).CombinedOutput()
 	})
-	if progErr != nil || strings.Count(string(prog), "\n") != 7 {
+	if progErr != nil || strings.Count(string(prog), "\n") != 8 {
 		t.Fatalf("target: %v\n%s", progErr, prog)
 	}
 	want := strings.Replace(string(prog), "temp {C:21.5 ", "temp {C:? ", 1)
+	// A slice prints its first 8 elements, then "..." where Go's %+v
+	// (given long[:8] above) closes the bracket.
+	want = strings.Replace(want, "[0 20 40 60 80 100 120 140]", "[0 20 40 60 80 100 120 140 ...]", 1)
 	if want == string(prog) || !strings.Contains(want, "Next:0x") {
 		t.Fatalf("unexpected program output:\n%s", prog)
 	}

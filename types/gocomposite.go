@@ -21,9 +21,10 @@ import (
 // pt_regs), a complex number, a value split over part of a register. A
 // pointer inside the value prints as its address (0xc000012345, <nil>
 // for 0), as %+v does below the top level; maps, chans, funcs and
-// unsafe pointers print as their word in the same way. A slice prints as
-// its header, [len=3 cap=4 0xc000012345]: its elements are in memory of
-// a length known only when the probe fires. An interface prints as
+// unsafe pointers print as their word in the same way. A slice prints its
+// first MaxGoSliceElems elements as far as its length goes ([1 2 3],
+// [1 2 3 4 5 6 7 8 ...]): they are all read, since the length is known
+// only when the probe fires. An interface prints as
 // {tab:0x.. data:0x..} (<nil> when its tab word is 0). Arrays print at
 // most MaxGoElems elements, then "...". A value with more leaves than
 // MaxGoLeaves, or more record bytes than MaxGoRecord, prints the fields
@@ -33,10 +34,13 @@ import (
 // Limits on one printed composite: each leaf costs a few instructions and
 // its room in the record (a string StringSize bytes).
 const (
-	MaxGoLeaves = 64   // scalars, strings and words read for one value; the rest print as "..."
-	MaxGoElems  = 16   // array elements printed; the rest print as "..."
-	MaxGoDepth  = 8    // nesting of structs and arrays
-	MaxGoRecord = 2048 // bytes of record for one value; the rest print as "..."
+	MaxGoLeaves = 64 // scalars, strings and words read for one value; the rest print as "..."
+	MaxGoElems  = 16 // array elements printed; the rest print as "..."
+	// MaxGoSliceElems slice elements are read: a slice's length is known
+	// only when the probe fires.
+	MaxGoSliceElems = 8
+	MaxGoDepth      = 8    // nesting of structs and arrays
+	MaxGoRecord     = 2048 // bytes of record for one value; the rest print as "..."
 )
 
 // GoShapeKind is how one node of a GoShape prints.
@@ -51,7 +55,7 @@ const (
 	GoWord                       // pointer, map, chan, func, unsafe.Pointer: 0x.. or <nil>
 	GoStruct                     // {Name:value ...}
 	GoArray                      // [a b c]
-	GoSlice                      // [len=L cap=C 0xPTR]: Elems are len, cap, array
+	GoSlice                      // [e0 e1 ...]: Elems are len, cap, array, then the first MaxGoSliceElems elements
 	GoIface                      // {tab:0x.. data:0x..}, <nil> when tab is 0: Elems are tab, data
 	GoRef                        // a top-level pointer to a struct or array: &{...}; Leaf is the address
 )
@@ -292,6 +296,19 @@ func (x *goExpander) expand(v *GoValue, depth int) *GoShape {
 			v.Part(0, 8, goabi.WordType(goabi.UnsafePointer, word.Name))); s.Elems == nil {
 			return nil
 		}
+		// The first elements, read whether or not the length reaches
+		// them (a read past the array gives zeros): user space prints as
+		// many as the length says.
+		if el := t.Elem; el != nil && el.Size > 0 {
+			ptr := v.Part(0, 8, goabi.PointerTo(el))
+			for i := int64(0); i < MaxGoSliceElems; i++ {
+				e := x.expand(&GoValue{Type: el, Base: ptr, Offset: i * el.Size}, depth+1)
+				if e == nil {
+					break
+				}
+				s.Elems = append(s.Elems, e)
+			}
+		}
 	case goabi.Interface:
 		s.Kind = GoIface
 		w := goabi.WordType(goabi.UnsafePointer, "uintptr")
@@ -331,7 +348,14 @@ func (s *GoShape) String() string {
 		}
 		return out + "]"
 	case GoSlice:
-		return fmt.Sprintf("[len=%s cap=%s %s]", s.Elems[0], s.Elems[1], s.Elems[2])
+		out := fmt.Sprintf("[len=%s cap=%s %s", s.Elems[0], s.Elems[1], s.Elems[2])
+		for i, e := range s.Elems[3:] {
+			if i == 0 {
+				out += ":"
+			}
+			out += " " + e.String()
+		}
+		return out + "]"
 	case GoIface:
 		return fmt.Sprintf("{tab:%s data:%s}", s.Elems[0], s.Elems[1])
 	case GoRef:

@@ -74,7 +74,7 @@ func TestGoCompositeShapes(t *testing.T) {
 	want := map[string]string{
 		"args.m":   "{Units:#0 Nanos:#1 CurrencyCode:#2} 3 leaves 80 bytes;{Units:#0 Nanos:#1 CurrencyCode:#2} 3 leaves 80 bytes;",
 		"args.p":   "&#0{Units:#1 Nanos:#2 CurrencyCode:#3} 4 leaves 88 bytes;&#0{Units:#1 Nanos:#2 CurrencyCode:#3} 4 leaves 88 bytes;",
-		"args.sl":  "[len=#0 cap=#1 #2] 3 leaves 24 bytes;",
+		"args.sl":  "[len=#0 cap=#1 #2: #3 #4 #5 #6 #7 #8 #9 #10] 11 leaves 88 bytes;",
 		"args.err": "{tab:#0 data:#1} 2 leaves 16 bytes;",
 		"args.t":   "{C:? Ok:#0 Where:#1} 2 leaves 72 bytes;",
 		"args.a":   "[#0 #1 #2 #3 #4 #5 #6 #7 #8 #9 #10 #11 #12 #13 #14 #15 ...] 16 leaves 128 bytes;",
