@@ -122,9 +122,12 @@ func TestRingbufLatency(t *testing.T) {
 		}
 	}
 	slices.Sort(lat)
-	// The median, not the worst: a loaded machine may not run the reader
-	// goroutine on time.
-	if lat[2] > 100*time.Millisecond {
+	// The median, not the worst, and ten poll intervals of slack: a
+	// loaded machine (CI runs package tests side by side on two cores)
+	// may not run the reader goroutine on time. This only tells polling
+	// at the configured interval from polling far slower; without polling
+	// the record never arrives and the loop above fails.
+	if lat[2] > 500*time.Millisecond {
 		t.Errorf("latencies %v with a 50 ms poll interval", lat)
 	}
 	t.Logf("latency of a no-wakeup record: median %v, worst %v", lat[2], lat[4])
