@@ -11,7 +11,7 @@ const (
 	GoStruct  Kind = iota + Float + 1 // Elems with Names: {Units:1 Nanos:-10000000}; Bits the number of fields when Elems holds fewer: {A:1 ...}
 	GoArray                           // Elems; Bits is the array's length when Elems holds fewer: [1 2 3 ...]
 	GoSlice                           // Elems are len, cap, the array pointer, then the first elements read: [1 2 3], [1 2 ...]; with none read, [len=3 cap=4 0xc000012345]
-	GoIface                           // Elems are the tab and data words: {tab:0x4b3a20 data:0xc000012345}, <nil> when tab is 0
+	GoIface                           // Elems are the tab and data words: {tab:0x4b3a20 data:0xc000012345}, <nil> when tab is 0; Names[0], when set, the dynamic type: {type:*errors.errorString data:0xc000012345}
 	GoRef                             // a pointer to a struct or array: Bits the address, Elems[0] the pointee: &{...}, <nil> when 0
 	GoBool                            // Bits: true or false
 	GoWord                            // a pointer, map, chan, func or unsafe.Pointer word: 0xc000012345, <nil> when 0
@@ -96,8 +96,12 @@ func appendGo(dst []byte, v *Value) []byte {
 		if v.Elems[0].Kind == GoWord && v.Elems[0].Bits == 0 {
 			return append(dst, "<nil>"...)
 		}
-		dst = append(dst, "{tab:"...)
-		dst = appendGoHex(dst, &v.Elems[0])
+		if len(v.Names) == 1 && v.Names[0] != "" { // the dynamic type, named from the itab
+			dst = append(append(dst, "{type:"...), v.Names[0]...)
+		} else {
+			dst = append(dst, "{tab:"...)
+			dst = appendGoHex(dst, &v.Elems[0])
+		}
 		dst = append(dst, " data:"...)
 		dst = appendGoHex(dst, &v.Elems[1])
 		return append(dst, '}')
@@ -178,6 +182,12 @@ func appendGoJSON(dst []byte, v *Value) []byte {
 	case GoIface:
 		if len(v.Elems) != 2 || v.Elems[0].Kind == GoWord && v.Elems[0].Bits == 0 {
 			return append(dst, "null"...)
+		}
+		if len(v.Names) == 1 && v.Names[0] != "" {
+			dst = AppendJSONString(append(dst, `{"type": `...), []byte(v.Names[0]))
+			dst = appendGoJSON(append(dst, `, "tab": `...), &v.Elems[0])
+			dst = appendGoJSON(append(dst, `, "data": `...), &v.Elems[1])
+			return append(dst, '}')
 		}
 		return appendGoObject(dst, []string{"tab", "data"}, v.Elems)
 	case GoRef:

@@ -103,6 +103,7 @@ func TestGoTextForms(t *testing.T) {
 		{Value{Kind: GoIface, Elems: []Value{w(0), w(0)}}, "<nil>"},
 		{Value{Kind: GoStruct, Names: []string{"C", "Where"}, Elems: []Value{{Kind: GoMissing}, Str("lab")}}, "{C:? Where:lab}"},
 		{Value{Kind: GoStruct}, "{}"},
+		{Value{Kind: GoIface, Names: []string{"*errors.errorString"}, Elems: []Value{w(0x4b3f28), w(0xc000012345)}}, "{type:*errors.errorString data:0xc000012345}"},
 		{Value{Kind: GoStruct, Bits: 5, Names: []string{"A", "B"}, Elems: []Value{IntN(1, 8, true), Str("x")}}, "{A:1 B:x ...}"},
 		{Value{Kind: GoStruct, Bits: 2, Names: []string{"A", "B"}, Elems: []Value{IntN(1, 8, true), Str("x")}}, "{A:1 B:x}"},
 	} {
@@ -147,6 +148,10 @@ func TestGoJSON(t *testing.T) {
 	want := `{"type": "value", "data": {"M": {"Units": 1, "Nanos": -10000000, "CurrencyCode": "U\"SD"}, "Ok": true, "C": null, "Next": null, "Tags": [-1, 0.5], "Items": {"len": 3, "cap": 4, "array": 16}, "Err": null, "Q\"uote": "x", "Names": ["a", "b"]}}` + "\n"
 	if got := string(AppendJSONValue(nil, &v)); got != want {
 		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	named := Value{Kind: GoIface, Names: []string{"*fs.PathError"}, Elems: []Value{w(16), w(32)}}
+	if got, want := string(AppendJSONValue(nil, &named)), `{"type": "value", "data": {"type": "*fs.PathError", "tab": 16, "data": 32}}`+"\n"; got != want {
+		t.Errorf("named interface: got %s, want %s", got, want)
 	}
 	if got := string(AppendJSONValue(nil, &Value{Kind: GoRef})); got != `{"type": "value", "data": null}`+"\n" {
 		t.Errorf("nil pointer: %s", got)

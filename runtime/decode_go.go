@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"github.com/gobpftrace/gobpftrace/output"
+	"github.com/gobpftrace/gobpftrace/symtab"
 	"github.com/gobpftrace/gobpftrace/types"
 )
 
@@ -17,7 +18,31 @@ func (s *Session) goComposite(b []byte, comp *types.GoComposite) output.Value {
 		}
 		leaves[i] = s.value(b[l.Offset:end], l.Type)
 	}
-	return goShapeValue(comp.Shape, leaves)
+	var tab *symtab.Table
+	if comp.Binary != "" {
+		s.syms.mu.Lock()
+		tab = s.syms.table(comp.Binary)
+		s.syms.mu.Unlock()
+	}
+	v := goShapeValue(comp.Shape, leaves)
+	if tab != nil {
+		nameIfaces(&v, tab)
+	}
+	return v
+}
+
+// nameIfaces names the dynamic type of each non-nil interface in v from
+// its itab word (non-PIE Go binaries, whose itabs sit at their link-time
+// addresses).
+func nameIfaces(v *output.Value, tab *symtab.Table) {
+	if v.Kind == output.GoIface && len(v.Elems) == 2 && v.Elems[0].Bits != 0 {
+		if name, ok := tab.GoTypeAt(v.Elems[0].Bits); ok {
+			v.Names = []string{name}
+		}
+	}
+	for i := range v.Elems {
+		nameIfaces(&v.Elems[i], tab)
+	}
 }
 
 // goShapeValue builds the value of shape sh from the decoded leaves.

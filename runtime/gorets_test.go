@@ -231,3 +231,20 @@ ur:%[1]s:main.point { exit(); }`, bin), nil)
 		t.Errorf("decoded:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestGoRetsErrorType: printing an error result names its dynamic type,
+// read from the itab its first word points at.
+func TestGoRetsErrorType(t *testing.T) {
+	testenv.RequireBPF(t)
+	bin := testenv.BuildGo(t, goRetsProg)
+	out := traceWhile(t, fmt.Sprintf(`ur:%s:main.parse /rets.1.tab != 0/ { print(rets.1); }`, bin), 0, func() {
+		if out, err := exec.Command(bin).CombinedOutput(); err != nil {
+			t.Errorf("target: %v\n%s", err, out)
+		}
+	})
+	for _, want := range []string{"{type:*errors.errorString data:0x", "{type:*strconv.NumError data:0x"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package symtab
 
 import (
 	"debug/elf"
+	"encoding/binary"
 	"errors"
 	"fmt"
 )
@@ -41,31 +42,40 @@ func elfFuncs(f *elf.File, s *elf.Section) ([]Symbol, error) {
 		return nil, fmt.Errorf("reading %s's strings: %w", s.Name, err)
 	}
 	names := string(strs)
-	const entSize = 24 // Elf64_Sym
 	bo := f.ByteOrder
+	keep := func(ent []byte, _ string) bool { return isFunc(ent, bo) }
+	return scanSymbols(tab, names, bo, keep), nil
+}
+
+// scanSymbols returns the Elf64_Sym entries of tab that keep accepts,
+// with their names as substrings of names.
+func scanSymbols(tab []byte, names string, bo binary.ByteOrder, keep func(ent []byte, name string) bool) []Symbol {
+	const entSize = 24 // Elf64_Sym
+	name := func(ent []byte) string {
+		off := int(bo.Uint32(ent[0:4]))
+		if off >= len(names) {
+			return ""
+		}
+		end := off
+		for end < len(names) && names[end] != 0 {
+			end++
+		}
+		return names[off:end]
+	}
 	n := 0
 	for i := entSize; i+entSize <= len(tab); i += entSize {
-		if isFunc(tab[i:], bo) {
+		if keep(tab[i:i+entSize], name(tab[i:i+entSize])) {
 			n++
 		}
 	}
 	out := make([]Symbol, 0, n)
 	for i := entSize; i+entSize <= len(tab); i += entSize {
 		ent := tab[i : i+entSize]
-		if !isFunc(ent, bo) {
-			continue
+		if nm := name(ent); nm != "" && keep(ent, nm) {
+			out = append(out, Symbol{Name: nm, Addr: bo.Uint64(ent[8:16]), Size: bo.Uint64(ent[16:24])})
 		}
-		off := int(bo.Uint32(ent[0:4]))
-		if off >= len(names) {
-			continue
-		}
-		end := off
-		for end < len(names) && names[end] != 0 {
-			end++
-		}
-		out = append(out, Symbol{Name: names[off:end], Addr: bo.Uint64(ent[8:16]), Size: bo.Uint64(ent[16:24])})
 	}
-	return out, nil
+	return out
 }
 
 // isFunc tells whether an Elf64_Sym is a defined function at a non-zero

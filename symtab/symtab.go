@@ -43,9 +43,10 @@ type Table struct {
 	Path    string
 	Source  Source
 	IsGo    bool
-	Machine elf.Machine // the instruction set (Returns decodes EM_X86_64 only)
-	syms    []Symbol    // sorted by Addr
-	names   *nameIndex  // for Lookup
+	Machine elf.Machine  // the instruction set (Returns decodes EM_X86_64 only)
+	syms    []Symbol     // sorted by Addr
+	names   *nameIndex   // for Lookup
+	goTypes *goTypeIndex // Go itabs, read on first use (gotypes.go)
 	textSeg []elf.ProgHeader
 	lines   *goLines // LineAt's .gopclntab, read on first use
 }
@@ -76,6 +77,7 @@ func Read(f *elf.File) (*Table, error) {
 			t.textSeg = append(t.textSeg, p.ProgHeader)
 		}
 	}
+	t.goTypes = &goTypeIndex{pie: f.Type == elf.ET_DYN}
 	fs, err := elfFuncs(f, f.Section(".symtab"))
 	t.Source = FromSymtab
 	if err != nil || len(fs) == 0 {

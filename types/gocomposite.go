@@ -86,6 +86,9 @@ type GoComposite struct {
 	// Record is the record argument: a Tuple whose fields are the leaves
 	// at their offsets.
 	Record *Type
+	// Binary is the traced Go binary, whose symbols name the dynamic
+	// types of interface values.
+	Binary string
 }
 
 // isGoComposite reports whether a value of Go type t prints as a
@@ -149,7 +152,11 @@ func (c *checker) goCompositeArg(e ast.Expr) bool {
 	if c.info.GoComposites == nil {
 		c.info.GoComposites = map[ast.Expr]*GoComposite{}
 	}
-	c.info.GoComposites[e] = &GoComposite{Shape: shape, Leaves: x.leaves, Record: rec}
+	comp := &GoComposite{Shape: shape, Leaves: x.leaves, Record: rec}
+	if ts := c.probe.Targets; len(ts) > 0 {
+		comp.Binary = ts[0].Binary
+	}
+	c.info.GoComposites[e] = comp
 	return true
 }
 
