@@ -18,15 +18,19 @@ func (s *Session) goComposite(b []byte, comp *types.GoComposite) output.Value {
 		}
 		leaves[i] = s.value(b[l.Offset:end], l.Type)
 	}
-	var tab *symtab.Table
-	if comp.Binary != "" {
-		s.syms.mu.Lock()
-		tab = s.syms.table(comp.Binary)
-		s.syms.mu.Unlock()
-	}
 	v := goShapeValue(comp.Shape, leaves)
-	if tab != nil {
-		nameIfaces(&v, tab)
+	if comp.Binary != "" {
+		// The binary's table is looked up only for a value holding a
+		// non-nil interface: most printed values take no lock here.
+		var tab *symtab.Table
+		nameIfaces(&v, func() *symtab.Table {
+			if tab == nil {
+				s.syms.mu.Lock()
+				tab = s.syms.table(comp.Binary)
+				s.syms.mu.Unlock()
+			}
+			return tab
+		})
 	}
 	return v
 }
@@ -34,14 +38,16 @@ func (s *Session) goComposite(b []byte, comp *types.GoComposite) output.Value {
 // nameIfaces names the dynamic type of each non-nil interface in v from
 // its itab word (non-PIE Go binaries, whose itabs sit at their link-time
 // addresses).
-func nameIfaces(v *output.Value, tab *symtab.Table) {
+func nameIfaces(v *output.Value, table func() *symtab.Table) {
 	if v.Kind == output.GoIface && len(v.Elems) == 2 && v.Elems[0].Bits != 0 {
-		if name, ok := tab.GoTypeAt(v.Elems[0].Bits); ok {
-			v.Names = []string{name}
+		if tab := table(); tab != nil {
+			if name, ok := tab.GoTypeAt(v.Elems[0].Bits); ok {
+				v.Names = []string{name}
+			}
 		}
 	}
 	for i := range v.Elems {
-		nameIfaces(&v.Elems[i], tab)
+		nameIfaces(&v.Elems[i], table)
 	}
 }
 

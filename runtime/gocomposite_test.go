@@ -1,8 +1,6 @@
 package runtime_test
 
 import (
-	"fmt"
-	"os/exec"
 	"strings"
 	"testing"
 
@@ -122,20 +120,12 @@ uprobe:%[1]s:main.slices { printf("slices %%s %%s %%s %%s\n", args.a, args.b, ar
 // only the float in X0, which no uprobe can read, differs (as "?").
 func TestGoComposites(t *testing.T) {
 	testenv.RequireBPF(t)
-	bin := testenv.BuildGo(t, goCompositeProg)
-	var prog []byte
-	var progErr error
-	out := traceWhile(t, fmt.Sprintf(goCompositeScript, bin), 0, func() {
-		prog, progErr = exec.Command(bin).CombinedOutput()
-	})
-	if progErr != nil || strings.Count(string(prog), "\n") != 8 {
-		t.Fatalf("target: %v\n%s", progErr, prog)
-	}
-	want := strings.Replace(string(prog), "temp {C:21.5 ", "temp {C:? ", 1)
+	out, prog := traceProgram(t, goCompositeProg, goCompositeScript, 8)
+	want := strings.Replace(prog, "temp {C:21.5 ", "temp {C:? ", 1)
 	// A slice prints its first 8 elements, then "..." where Go's %+v
 	// (given long[:8] above) closes the bracket.
 	want = strings.Replace(want, "[0 20 40 60 80 100 120 140]", "[0 20 40 60 80 100 120 140 ...]", 1)
-	if want == string(prog) || !strings.Contains(want, "Next:0x") {
+	if want == prog || !strings.Contains(want, "Next:0x") {
 		t.Fatalf("unexpected program output:\n%s", prog)
 	}
 	if !strings.Contains(out, want) {

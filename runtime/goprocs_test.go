@@ -147,6 +147,24 @@ func traceGoProc(t *testing.T, script string, pid int, p *goProc) string {
 	})
 }
 
+// traceProgram builds the Go program src, traces it with script (a
+// format whose %[1]s is the binary's path) while it runs to its end, and
+// returns the script's output and the program's, which must have lines
+// lines and exit 0.
+func traceProgram(t *testing.T, src, script string, lines int) (traced, printed string) {
+	t.Helper()
+	bin := testenv.BuildGo(t, src)
+	var out []byte
+	var err error
+	traced = traceWhile(t, fmt.Sprintf(script, bin), 0, func() {
+		out, err = exec.Command(bin).CombinedOutput()
+	})
+	if err != nil || strings.Count(string(out), "\n") != lines {
+		t.Fatalf("target: %v\n%s", err, out)
+	}
+	return traced, string(out)
+}
+
 // traceWhile compiles script, runs it until every probe is attached, runs
 // workload, then ends the run and returns the script's output.
 func traceWhile(t *testing.T, script string, pid int, workload func()) string {

@@ -133,23 +133,15 @@ ur:%[1]s:main.many {
 // from SP as stack arguments at entry.
 func TestGoRets(t *testing.T) {
 	testenv.RequireBPF(t)
-	bin := testenv.BuildGo(t, goRetsProg)
-	var prog []byte
-	var progErr error
-	out := traceWhile(t, fmt.Sprintf(goRetsScript, bin), 0, func() {
-		prog, progErr = exec.Command(bin).CombinedOutput()
-	})
-	if progErr != nil || strings.Count(string(prog), "\n") != 10 {
-		t.Fatalf("target: %v\n%s", progErr, prog)
-	}
+	out, prog := traceProgram(t, goRetsProg, goRetsScript, 10)
 	// Sanity of the program's own view: one nil and two distinct non-nil
 	// errors, and the stack results it returned.
-	lines := strings.Split(string(prog), "\n")
+	lines := strings.Split(prog, "\n")
 	if !strings.HasPrefix(lines[0], "parse 42 0 0") || lines[1] == lines[2] || strings.Contains(lines[1], " 0 0") ||
-		!strings.Contains(string(prog), "many 3 5 90 100 200 -9 9.500000 -2.25\n") {
+		!strings.Contains(prog, "many 3 5 90 100 200 -9 9.500000 -2.25\n") {
 		t.Fatalf("unexpected program output:\n%s", prog)
 	}
-	if !strings.Contains(out, string(prog)) {
+	if !strings.Contains(out, prog) {
 		t.Errorf("traced results differ from the program's:\n--- traced:\n%s\n--- program:\n%s", out, prog)
 	}
 	if got := mapLine(t, out, "@fails"); got != "2" {
@@ -236,12 +228,7 @@ ur:%[1]s:main.point { exit(); }`, bin), nil)
 // read from the itab its first word points at.
 func TestGoRetsErrorType(t *testing.T) {
 	testenv.RequireBPF(t)
-	bin := testenv.BuildGo(t, goRetsProg)
-	out := traceWhile(t, fmt.Sprintf(`ur:%s:main.parse /rets.1.tab != 0/ { print(rets.1); }`, bin), 0, func() {
-		if out, err := exec.Command(bin).CombinedOutput(); err != nil {
-			t.Errorf("target: %v\n%s", err, out)
-		}
-	})
+	out, _ := traceProgram(t, goRetsProg, `ur:%[1]s:main.parse /rets.1.tab != 0/ { print(rets.1); }`, 10)
 	for _, want := range []string{"{type:*errors.errorString data:0x", "{type:*strconv.NumError data:0x"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
